@@ -1,0 +1,78 @@
+import { parseArgs } from "node:util";
+import type { Severity } from "../model.js";
+
+export const FORMATS = ["markdown", "text", "json", "sarif"] as const;
+export type Format = (typeof FORMATS)[number];
+export type FailOn = Severity | "never";
+export type ColorMode = "auto" | "always" | "never";
+
+export interface CliOptions {
+  files: string[];
+  format: Format;
+  tree?: string;
+  rules?: string;
+  failOn: FailOn;
+  color: ColorMode;
+  help: boolean;
+  version: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: iommu-review [options] <file...|->
+
+Reviews kernel patches that change architecture-conditional IOMMU defaults.
+Inputs: git format-patch files, mbox files (series and threads), bare unified diffs, or - for stdin.
+Nothing is sent anywhere: this is a dry run that prints the review.
+
+Options:
+  --format markdown|text|json|sarif  output format (default: text)
+  --tree DIR         kernel source tree: read whole Kconfig pre-images and resolve driver symbols per arch
+  --rules DIR        rules folder (default: the rules shipped with iommu-review)
+  --fail-on info|warning|error|never
+                     exit 1 when a finding reaches this severity (default: error)
+  --color auto|always|never  colour in text output (default: auto, on a terminal only)
+  -h, --help         show this help
+  -v, --version      show the version
+
+Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage or input error.`;
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got '${value}')`);
+  return value as T;
+}
+
+export function parseCliArgs(argv: string[]): CliOptions {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: "string" },
+        tree: { type: "string" },
+        rules: { type: "string" },
+        "fail-on": { type: "string" },
+        color: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split("\n")[0]!);
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const opts: CliOptions = {
+    files: parsed.positionals,
+    format: oneOf("format", v.format as string | undefined, FORMATS, "text"),
+    tree: v.tree as string | undefined,
+    rules: v.rules as string | undefined,
+    failOn: oneOf("fail-on", v["fail-on"] as string | undefined, ["info", "warning", "error", "never"] as const, "error"),
+    color: oneOf("color", v.color as string | undefined, ["auto", "always", "never"] as const, "auto"),
+    help: !!v.help,
+    version: !!v.version,
+  };
+  if (!opts.help && !opts.version && opts.files.length === 0) throw new UsageError("no input: give patch or mbox files, or - for stdin");
+  return opts;
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { readInputs } from "../ingest/read.js";
+import { treeFileSource, treeResolver, checkKernelTree } from "../kconfig/tree.js";
+import { type Review, SEVERITIES } from "../model.js";
+import { renderJson } from "../render/json.js";
+import { renderMarkdown } from "../render/markdown.js";
+import { renderSarif } from "../render/sarif.js";
+import { renderText } from "../render/text.js";
+import { loadRules, type Rule, RuleLoadError } from "../rules/load.js";
+import { review } from "../review/review.js";
+import { type CliOptions, type FailOn, parseCliArgs, USAGE, UsageError } from "./args.js";
+
+// The dry-run front: files in, review on stdout, one-line errors on stderr. It imports nothing of the
+// GitHub App or the mail server, so a single patch is reviewed in well under a second.
+
+export const DEFAULT_RULES_DIR = fileURLToPath(new URL("../../rules", import.meta.url));
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function render(result: Review, opts: CliOptions, rules: readonly Rule[], color: boolean): string {
+  switch (opts.format) {
+    case "json":
+      return renderJson(result);
+    case "sarif":
+      return renderSarif(result, rules);
+    case "markdown":
+      return renderMarkdown(result);
+    case "text":
+      return renderText(result, { color });
+  }
+}
+
+export function exitCodeFor(result: Review, failOn: FailOn, inputErrors: number): number {
+  if (inputErrors > 0) return 2;
+  if (failOn === "never") return 0;
+  const threshold = SEVERITIES.indexOf(failOn);
+  const reached = result.patches.some((p) => p.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold));
+  return reached ? 1 : 0;
+}
+
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+  const fail = (msg: string) => {
+    io.stderr.write(`iommu-review: ${msg}\n`);
+    return 2;
+  };
+  let opts: CliOptions;
+  try {
+    opts = parseCliArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return fail(`${e.message}\n${USAGE.split("\n")[0]}\nTry 'iommu-review --help'.`);
+    throw e;
+  }
+  if (opts.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (opts.version) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  let rules: Rule[];
+  try {
+    rules = loadRules(opts.rules ?? DEFAULT_RULES_DIR);
+  } catch (e) {
+    if (e instanceof RuleLoadError) return fail(e.message);
+    throw e;
+  }
+  if (opts.tree) {
+    try {
+      checkKernelTree(opts.tree);
+    } catch (e) {
+      return fail(`--tree ${(e as Error).message}`);
+    }
+  }
+  const items = await readInputs(opts.files, { stdin: io.stdin });
+  let inputErrors = 0;
+  for (const item of items) {
+    if (item.kind !== "error") continue;
+    inputErrors++;
+    const fromSameFile = items.filter((i) => (i.kind === "patch" ? i.patch.source : i.source) === item.source);
+    const where = fromSameFile.length > 1 ? ` (message ${item.position + 1})` : "";
+    io.stderr.write(`iommu-review: ${item.source}${where}: ${item.error}\n`);
+  }
+  const result = review(items, {
+    rules,
+    files: opts.tree ? treeFileSource(opts.tree) : undefined,
+    resolver: opts.tree ? treeResolver(opts.tree) : undefined,
+  });
+  const color = opts.color === "always" || (opts.color === "auto" && !!(io.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);
+  io.stdout.write(render(result, opts, rules, color));
+  return exitCodeFor(result, opts.failOn, inputErrors);
+}
+
+/** Entry point of the `iommu-review` command. */
+export function run(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`iommu-review: internal error: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

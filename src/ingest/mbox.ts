@@ -1,0 +1,154 @@
+// mbox files (mboxrd / mboxo) into messages. Every line starting "From " at column 0 separates messages;
+// the separator line is dropped, and so is the blank line an mbox writer puts before the next separator.
+// In mboxrd, body lines matching /^>*From / were escaped with one more ">": unescapeMboxrd undoes that.
+
+const SEPARATOR = Buffer.from("\nFrom ");
+const FROM = Buffer.from("From ");
+const ESCAPED_FROM = Buffer.from(">From ");
+const NEWLINE = 0x0a;
+const GREATER_THAN = 0x3e;
+
+/** Splits an mbox held in memory; messages are un-escaped. */
+export function splitMbox(text: string): string[] {
+  return splitMboxBuffer(Buffer.from(text, "utf8")).map((message) =>
+    unescapeMboxrd(message).toString("utf8"),
+  );
+}
+
+/** Splits an mbox held in a Buffer; the messages are views into it, still mboxrd-escaped. */
+export function splitMboxBuffer(mbox: Buffer): Buffer[] {
+  const splitter = new MboxSplitter();
+  return [...splitter.push(mbox), ...splitter.end()];
+}
+
+/**
+ * Splits an mbox read in chunks, holding only the message being read. Messages are still mboxrd-escaped:
+ * call unescapeMboxrd on the ones you keep.
+ */
+export async function* splitMboxStream(
+  input: NodeJS.ReadableStream | AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer> {
+  const splitter = new MboxSplitter();
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    yield* splitter.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+  }
+  yield* splitter.end();
+}
+
+/** Removes one ">" from every line matching /^>+From /. Returns the input itself when there is none. */
+export function unescapeMboxrd(message: Buffer): Buffer {
+  let at = message.indexOf(ESCAPED_FROM);
+  if (at < 0) return message;
+  const pieces: Buffer[] = [];
+  let copied = 0;
+  while (at >= 0) {
+    let lineStart = at;
+    while (lineStart > 0 && message[lineStart - 1] === GREATER_THAN) lineStart--;
+    if (lineStart === 0 || message[lineStart - 1] === NEWLINE) {
+      pieces.push(message.subarray(copied, lineStart));
+      copied = lineStart + 1;
+    }
+    at = message.indexOf(ESCAPED_FROM, at + ESCAPED_FROM.length);
+  }
+  pieces.push(message.subarray(copied));
+  return Buffer.concat(pieces);
+}
+
+/** The splitting state machine, fed chunk by chunk; a chunk may end anywhere, even inside "\nFrom ". */
+class MboxSplitter {
+  /** Pieces of the message being read. */
+  private parts: Buffer[] = [];
+  /** The end of the previous chunk when it could be the start of a separator. */
+  private held: Buffer | undefined;
+  /** At the start of the file or just after a separator line, where "From " needs no "\n" before it. */
+  private atLineStart = true;
+  private inSeparatorLine = false;
+  /** Text before the first separator is a message only if it is not blank. */
+  private inPreamble = true;
+
+  push(chunk: Buffer): Buffer[] {
+    const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+    this.held = undefined;
+    const messages: Buffer[] = [];
+    let position = 0;
+
+    for (;;) {
+      if (this.inSeparatorLine) {
+        const eol = data.indexOf(NEWLINE, position);
+        if (eol < 0) return messages;
+        position = eol + 1;
+        this.inSeparatorLine = false;
+        this.atLineStart = true;
+      }
+      if (position >= data.length) return messages;
+
+      if (this.atLineStart) {
+        const checked = Math.min(data.length - position, FROM.length);
+        if (data.compare(FROM, 0, checked, position, position + checked) === 0) {
+          if (checked < FROM.length) {
+            this.held = data.subarray(position);
+            return messages;
+          }
+          this.finishMessage(messages);
+          position += FROM.length;
+          this.inSeparatorLine = true;
+          continue;
+        }
+        this.atLineStart = false;
+      }
+
+      const separator = data.indexOf(SEPARATOR, position);
+      if (separator < 0) {
+        const heldLength = partialSeparatorLength(data, position);
+        const end = data.length - heldLength;
+        if (end > position) this.parts.push(data.subarray(position, end));
+        if (heldLength > 0) this.held = data.subarray(end);
+        return messages;
+      }
+      this.parts.push(data.subarray(position, separator + 1));
+      this.finishMessage(messages);
+      position = separator + SEPARATOR.length;
+      this.inSeparatorLine = true;
+    }
+  }
+
+  end(): Buffer[] {
+    if (this.held) this.parts.push(this.held);
+    this.held = undefined;
+    const messages: Buffer[] = [];
+    this.finishMessage(messages);
+    return messages;
+  }
+
+  private finishMessage(into: Buffer[]): void {
+    const parts = this.parts;
+    this.parts = [];
+    const wasPreamble = this.inPreamble;
+    this.inPreamble = false;
+    const message = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    if (wasPreamble && isBlank(message)) return;
+    into.push(withoutTrailingBlankLine(message));
+  }
+}
+
+/** Length of the longest end of data[from..] that is a proper beginning of "\nFrom ". */
+function partialSeparatorLength(data: Buffer, from: number): number {
+  const lastNewline = data.lastIndexOf(NEWLINE);
+  if (lastNewline < from || data.length - lastNewline >= SEPARATOR.length) return 0;
+  const tail = data.subarray(lastNewline);
+  return tail.equals(SEPARATOR.subarray(0, tail.length)) ? tail.length : 0;
+}
+
+function withoutTrailingBlankLine(message: Buffer): Buffer {
+  const n = message.length;
+  if (n >= 2 && message[n - 1] === NEWLINE && message[n - 2] === NEWLINE) return message.subarray(0, n - 1);
+  if (n >= 4 && message.toString("latin1", n - 4) === "\r\n\r\n") return message.subarray(0, n - 2);
+  return message;
+}
+
+function isBlank(message: Buffer): boolean {
+  for (const byte of message) {
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+  }
+  return true;
+}

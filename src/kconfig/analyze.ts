@@ -1,0 +1,235 @@
+import type { EvaluationBasis, FileDiff, FileSource, Hunk, HunkLine } from "../model.js";
+import { applyHunks } from "./apply.js";
+import { entryAt, entryKey, type KconfigEntry, parseKconfig, type ViewLine } from "./parse.js";
+
+// Finds the Kconfig entries a diff changes and rebuilds each one before and after the change, from the
+// best text available: the whole pre-image (a kernel tree or the forge), else the hunk itself, else a
+// Kconfig block recorded by a rule for the upstream kernel, into which the hunk is spliced.
+
+export interface RecordedBlock {
+  path: string;
+  kernel: string;
+  kconfig: string;
+}
+
+export interface EntryChange {
+  path: string;
+  /** "choice:<prompt>", "config:<SYMBOL>", or "unnamed:<line>" when the header was not in the text. */
+  key: string;
+  before?: KconfigEntry;
+  after?: KconfigEntry;
+  /** Where a comment about this change belongs: the first added line, else the first removed line. */
+  anchor: { line: number; side: "new" | "old" };
+  /** The added and removed lines that belong to this entry. */
+  changed: HunkLine[];
+  /** Lines worth quoting in a reply: the changed lines with a little context from the hunk. */
+  quote: HunkLine[];
+  basis: EvaluationBasis;
+  /** Defaults after the last one shown may exist: the entry's end was not in the text. */
+  tailUnknown: boolean;
+}
+
+export interface AnalyzeOptions {
+  files?: FileSource;
+  recorded?: readonly RecordedBlock[];
+}
+
+const toView = (text: string): ViewLine[] => text.split("\n").map((t, i) => ({ text: t, line: i + 1 }));
+
+function hunkViews(h: Hunk): { pre: ViewLine[]; post: ViewLine[] } {
+  const pre: ViewLine[] = [];
+  const post: ViewLine[] = [];
+  for (const l of h.lines) {
+    if (l.kind !== "add" && l.oldLine !== undefined) pre.push({ text: l.text, line: l.oldLine });
+    if (l.kind !== "del" && l.newLine !== undefined) post.push({ text: l.text, line: l.newLine });
+  }
+  return { pre, post };
+}
+
+/** The choice an entry belongs to stands for it: a member's change is a change of the choice's result. */
+const subjectOf = (e: KconfigEntry): KconfigEntry => e.choice ?? e;
+
+function quoteFor(h: Hunk, changed: readonly HunkLine[]): HunkLine[] {
+  const idx = changed.map((c) => h.lines.indexOf(c)).filter((i) => i >= 0);
+  if (idx.length === 0) return [...changed];
+  const from = Math.max(0, Math.min(...idx) - 2);
+  const to = Math.min(h.lines.length - 1, Math.max(...idx) + 1);
+  return h.lines.slice(from, to + 1);
+}
+
+const norm = (s: string) => s.replace(/#.*$/, "").trim().replace(/\s+/g, " ");
+
+/** Replaces the hunk's pre-image lines inside a recorded block by its post-image lines; undefined if absent. */
+function splice(block: string, h: Hunk): { pre: string; post: string } | undefined {
+  const blockLines = block.split("\n");
+  const want = h.lines.filter((l) => l.kind !== "add" && norm(l.text) !== "").map((l) => norm(l.text));
+  if (want.length === 0) return undefined;
+  const nonBlank = blockLines.map((l, i) => ({ n: norm(l), i })).filter((x) => x.n !== "");
+  for (let s = 0; s + want.length <= nonBlank.length; s++) {
+    if (!want.every((w, k) => nonBlank[s + k]!.n === w)) continue;
+    const first = nonBlank[s]!.i;
+    const last = nonBlank[s + want.length - 1]!.i;
+    const replacement = h.lines.filter((l) => l.kind !== "del").map((l) => l.text);
+    // Leading/trailing hunk context that was blank is dropped from `want`; keep the replacement aligned by
+    // trimming the same blank lines.
+    while (replacement.length && norm(replacement[0]!) === "" && norm(h.lines[0]!.text) === "") replacement.shift();
+    const post = [...blockLines.slice(0, first), ...replacement, ...blockLines.slice(last + 1)].join("\n");
+    return { pre: block, post };
+  }
+  return undefined;
+}
+
+interface Acc {
+  change: EntryChange;
+}
+
+function record(
+  map: Map<string, Acc>,
+  key: string,
+  path: string,
+  basis: EvaluationBasis,
+  line: HunkLine,
+  hunk: Hunk,
+  before: KconfigEntry | undefined,
+  after: KconfigEntry | undefined,
+  tailUnknown: boolean,
+) {
+  let acc = map.get(key);
+  if (!acc) {
+    acc = {
+      change: {
+        path,
+        key,
+        before,
+        after,
+        anchor: { line: 0, side: "new" },
+        changed: [],
+        quote: [],
+        basis,
+        tailUnknown,
+      },
+    };
+    map.set(key, acc);
+  }
+  const c = acc.change;
+  c.before ??= before;
+  c.after ??= after;
+  c.tailUnknown ||= tailUnknown;
+  c.changed.push(line);
+  const quote = quoteFor(hunk, [line]);
+  for (const q of quote) if (!c.quote.includes(q)) c.quote.push(q);
+}
+
+function finishAnchors(changes: EntryChange[]): EntryChange[] {
+  for (const c of changes) {
+    const add = c.changed.find((l) => l.kind === "add");
+    c.anchor = add ? { line: add.newLine!, side: "new" } : { line: c.changed[0]!.oldLine!, side: "old" };
+    c.quote.sort((a, b) => (a.oldLine ?? a.newLine ?? 0) - (b.oldLine ?? b.newLine ?? 0) || order(a) - order(b));
+  }
+  return changes;
+}
+const order = (l: HunkLine) => (l.kind === "del" ? 0 : l.kind === "add" ? 1 : 0);
+
+/** Using whole pre- and post-images. */
+function analyzeWhole(file: FileDiff, preText: string, postText: string, basis: EvaluationBasis): EntryChange[] {
+  const pre = parseKconfig(toView(preText));
+  const post = parseKconfig(toView(postText));
+  const postByKey = new Map(post.map((e) => [entryKey(subjectOf(e)), subjectOf(e)]));
+  const preByKey = new Map(pre.map((e) => [entryKey(subjectOf(e)), subjectOf(e)]));
+  const map = new Map<string, Acc>();
+  for (const h of file.hunks) {
+    for (const l of h.lines) {
+      if (l.kind === "context") continue;
+      const own = l.kind === "del" ? entryAt(pre, l.oldLine!) : entryAt(post, l.newLine!);
+      if (!own) continue; // a line outside any entry (blank, comment, source, menu)
+      const subject = subjectOf(own);
+      const key = entryKey(subject) ?? `unnamed:${subject.startLine}`;
+      const before = l.kind === "del" ? subject : preByKey.get(key);
+      const after = l.kind === "add" ? subject : postByKey.get(key);
+      record(map, key, file.path, basis, l, h, before, after, false);
+    }
+  }
+  return finishAnchors([...map.values()].map((a) => a.change));
+}
+
+/** Names an entry whose header lies above the hunk from git's hunk section text ("@@ ... @@ config FOO"). */
+function keyFromSection(section: string): string | undefined {
+  const m = /^(?:menu)?config\s+([A-Za-z0-9_]+)/.exec(section.trim());
+  return m ? `config:${m[1]}` : undefined;
+}
+
+/** Using only the hunk text, per hunk. */
+function analyzeHunks(file: FileDiff, opts: AnalyzeOptions): EntryChange[] {
+  const map = new Map<string, Acc>();
+  for (const h of file.hunks) {
+    const views = hunkViews(h);
+    const pre = parseKconfig(views.pre);
+    const post = parseKconfig(views.post);
+    for (const l of h.lines) {
+      if (l.kind === "context") continue;
+      const own = l.kind === "del" ? entryAt(pre, l.oldLine!) : entryAt(post, l.newLine!);
+      if (!own) continue;
+      const subject = subjectOf(own);
+      const complete = subject.headerSeen && subject.endSeen;
+      if (!complete) {
+        const spliced = spliceRecorded(file.path, h, opts.recorded ?? []);
+        if (spliced) {
+          for (const c of analyzeWhole({ ...file, hunks: [h] }, spliced.pre, spliced.post, spliced.basis)) {
+            const key = c.key;
+            for (const line of c.changed) record(map, key, file.path, c.basis, line, h, c.before, c.after, false);
+          }
+          break; // the whole hunk was handled through the recorded block
+        }
+      }
+      const key =
+        entryKey(subject) ?? (subject.headerSeen ? undefined : keyFromSection(h.section)) ?? `unnamed:${h.oldStart}`;
+      const other = l.kind === "del" ? post : pre;
+      const twin = other.map(subjectOf).find((e) => (entryKey(e) ?? `unnamed:${h.oldStart}`) === key);
+      const before = l.kind === "del" ? subject : twin;
+      const after = l.kind === "add" ? subject : twin;
+      const basis: EvaluationBasis = complete
+        ? { source: "patch", detail: "computed from the hunk, which shows the whole entry" }
+        : {
+            source: "patch",
+            detail: "computed from the hunk alone, which does not show the whole entry; run with --tree for certainty",
+          };
+      record(map, key, file.path, basis, l, h, before, after, !subject.endSeen);
+    }
+  }
+  return finishAnchors([...map.values()].map((a) => a.change));
+}
+
+function spliceRecorded(
+  path: string,
+  h: Hunk,
+  recorded: readonly RecordedBlock[],
+): { pre: string; post: string; basis: EvaluationBasis } | undefined {
+  for (const r of recorded) {
+    if (r.path !== path) continue;
+    const s = splice(r.kconfig, h);
+    if (s)
+      return {
+        ...s,
+        basis: {
+          source: "recorded",
+          detail: `the hunk does not show the whole entry; the rest was taken from the upstream state recorded in the rule (${r.kernel}), not from the tree the patch applies to`,
+        },
+      };
+  }
+  return undefined;
+}
+
+/** The Kconfig entries a file diff changes, each before and after. */
+export function analyzeKconfigFile(file: FileDiff, opts: AnalyzeOptions = {}): EntryChange[] {
+  const prePath = file.oldPath ?? file.path;
+  const whole = file.status === "added" ? "" : opts.files?.before(prePath);
+  if (whole !== undefined) {
+    const post = applyHunks(whole, file.hunks);
+    if (post !== undefined)
+      return analyzeWhole(file, whole, post, {
+        source: "tree",
+        detail: `computed from the whole file (${opts.files!.describe()})`,
+      });
+  }
+  return analyzeHunks(file, opts);
+}

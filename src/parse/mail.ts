@@ -1,0 +1,137 @@
+// One RFC 5322 message into its headers and a plain-text body that includes an attached patch.
+// postal-mime does the MIME work (transfer encodings, charsets, multipart).
+
+import PostalMime, { type Address, type Attachment, type Email } from "postal-mime";
+import type { Person } from "../model.js";
+
+export interface MailHeaders {
+  /** Decoded, unfolded; "" when absent. */
+  subject: string;
+  from?: Person;
+  /** ISO 8601; absent when the Date header is missing or unreadable. */
+  date?: string;
+  /** Without angle brackets. */
+  messageId?: string;
+  /** Without angle brackets. */
+  inReplyTo?: string;
+  /** Without angle brackets, oldest first. */
+  references: string[];
+  to: Person[];
+  cc: Person[];
+}
+
+export interface ParsedMessage {
+  headers: MailHeaders;
+  /** The text/plain body followed by any attached patch, "\n" line ends. */
+  body: string;
+}
+
+/** "Name: value" at the start of a message (RFC 5322 field name: printable ASCII except ":"). */
+const HEADER_FIELD = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+const PATCH_MIME_TYPES = new Set([
+  "text/x-patch",
+  "text/x-diff",
+  "text/patch",
+  "text/diff",
+  "text/x-patch-file",
+]);
+const PATCH_FILE_NAME = /\.(patch|diff)$/i;
+const KNOWN_HEADERS = new Set(["from", "subject", "date", "message-id"]);
+
+/** Rejects with an Error saying what is wrong when `raw` is not a readable mail message. */
+export async function parseMessage(raw: Buffer | string): Promise<ParsedMessage> {
+  const message = withoutEnvelopeLine(raw);
+  checkLooksLikeMail(message);
+  let email: Email;
+  try {
+    email = await PostalMime.parse(message);
+  } catch (error) {
+    throw new Error(`cannot decode message: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!email.headers.some((header) => KNOWN_HEADERS.has(header.key))) {
+    throw new Error("not a mail message: no From, Subject, Date or Message-ID header");
+  }
+  return { headers: readHeaders(email), body: readBody(email) };
+}
+
+/** An mbox "From " line left at the top of a single message is not a header. */
+function withoutEnvelopeLine(raw: Buffer | string): Buffer | string {
+  if (typeof raw === "string") {
+    return raw.startsWith("From ") ? raw.slice(raw.indexOf("\n") + 1 || raw.length) : raw;
+  }
+  if (raw.length >= 5 && raw.toString("latin1", 0, 5) === "From ") {
+    const eol = raw.indexOf(0x0a);
+    return eol < 0 ? raw.subarray(raw.length) : raw.subarray(eol + 1);
+  }
+  return raw;
+}
+
+function checkLooksLikeMail(raw: Buffer | string): void {
+  const head =
+    typeof raw === "string" ? raw.slice(0, 1000) : raw.toString("latin1", 0, Math.min(raw.length, 1000));
+  if (head.trim() === "") throw new Error("empty message");
+  if (!HEADER_FIELD.test(head)) throw new Error("not a mail message: no header lines at the top");
+}
+
+function readHeaders(email: Email): MailHeaders {
+  const headers: MailHeaders = {
+    subject: email.subject ?? "",
+    references: email.references ? messageIds(email.references) : [],
+    to: people(email.to),
+    cc: people(email.cc),
+  };
+  const from = email.from ? people([email.from])[0] : undefined;
+  if (from) headers.from = from;
+  if (email.date && /^\d{4}-\d\d-\d\dT/.test(email.date)) headers.date = email.date;
+  const messageId = email.messageId ? messageIds(email.messageId)[0] : undefined;
+  if (messageId) headers.messageId = messageId;
+  const inReplyTo = email.inReplyTo ? messageIds(email.inReplyTo)[0] : undefined;
+  if (inReplyTo) headers.inReplyTo = inReplyTo;
+  return headers;
+}
+
+/** The ids in "<a@x> <b@y>", without brackets; a bare id when there are no brackets. */
+export function messageIds(value: string): string[] {
+  const ids: string[] = [];
+  for (const match of value.matchAll(/<([^<>\s]+)>/g)) ids.push(match[1]!);
+  if (ids.length > 0) return ids;
+  return value.split(/\s+/).filter((word) => word.includes("@"));
+}
+
+function people(addresses: Address[] | undefined): Person[] {
+  const result: Person[] = [];
+  for (const address of addresses ?? []) {
+    if (address.group) {
+      for (const member of address.group) result.push({ name: member.name, email: member.address });
+    } else if (address.address) {
+      result.push({ name: address.name, email: address.address });
+    }
+  }
+  return result;
+}
+
+function readBody(email: Email): string {
+  let body = email.text ?? "";
+  for (const attachment of email.attachments) {
+    const patch = patchText(attachment);
+    if (patch === undefined) continue;
+    body = body === "" || body.endsWith("\n") ? body + patch : `${body}\n${patch}`;
+  }
+  return body.includes("\r\n") ? body.replace(/\r\n/g, "\n") : body;
+}
+
+/** The text of an attachment that carries a patch, or undefined. */
+function patchText(attachment: Attachment): string | undefined {
+  const content = attachment.content;
+  const bytes =
+    typeof content === "string"
+      ? Buffer.from(content, attachment.encoding === "base64" ? "base64" : "utf8")
+      : content instanceof ArrayBuffer
+        ? Buffer.from(content)
+        : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  const named = attachment.filename !== null && PATCH_FILE_NAME.test(attachment.filename);
+  if (PATCH_MIME_TYPES.has(attachment.mimeType) || named || bytes.includes("diff --git ")) {
+    return bytes.toString("utf8");
+  }
+  return undefined;
+}

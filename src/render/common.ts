@@ -1,0 +1,119 @@
+import {
+  ARGUMENT_CATEGORIES,
+  type ArchResult,
+  type Argument,
+  type ArgumentCategory,
+  type Finding,
+  type PatchReview,
+  type Person,
+} from "../model.js";
+
+// Helpers shared by the renderers. Everything here reads the model; nothing adds facts to it.
+
+export const CATEGORY_LABELS: Record<ArgumentCategory, string> = {
+  "per-arch-divergence": "Per-arch divergence",
+  "security-vs-throughput": "Security vs. throughput",
+  alternatives: "Alternatives",
+  evidence: "Evidence",
+  process: "Process",
+};
+
+export interface ArgumentGroup {
+  category: ArgumentCategory;
+  label: string;
+  arguments: Argument[];
+}
+
+/** Non-empty groups, in the fixed category order; arguments keep their order within a group. */
+export function groupArguments(args: readonly Argument[]): ArgumentGroup[] {
+  return ARGUMENT_CATEGORIES.map((category) => ({
+    category,
+    label: CATEGORY_LABELS[category],
+    arguments: args.filter((a) => a.category === category),
+  })).filter((g) => g.arguments.length > 0);
+}
+
+export function changedRows(finding: Finding): ArchResult[] {
+  return finding.table.filter((row) => row.changed);
+}
+
+export function unchangedRows(finding: Finding): ArchResult[] {
+  return finding.table.filter((row) => !row.changed);
+}
+
+export function isUrl(where: string): boolean {
+  return /^https?:\/\//i.test(where);
+}
+
+export function bareMessageId(id: string): string {
+  return id.trim().replace(/^<|>$/g, "");
+}
+
+/**
+ * Percent-encodes only what would break the URL path or a markdown link around it (parentheses included);
+ * lore's own links keep "@", "+", "=" as they are.
+ */
+export function loreUrl(messageId: string): string {
+  const path = bareMessageId(messageId).replace(/[^A-Za-z0-9._~!$&'*+,;=:@-]/gu, (c) =>
+    encodeURIComponent(c).replace(/[()]/g, (p) => `%${p.charCodeAt(0).toString(16).toUpperCase()}`),
+  );
+  return `https://lore.kernel.org/r/${path}`;
+}
+
+export function formatPerson(person: Person | undefined): string | undefined {
+  if (!person) return undefined;
+  return person.name ? `${person.name} <${person.email}>` : `<${person.email}>`;
+}
+
+export function subjectOf(entry: PatchReview): string | undefined {
+  return entry.subject ?? entry.patch?.subject;
+}
+
+export function messageIdOf(entry: PatchReview): string | undefined {
+  const id = entry.messageId ?? entry.patch?.messageId;
+  return id === undefined ? undefined : bareMessageId(id);
+}
+
+export function authorOf(entry: PatchReview): Person | undefined {
+  return entry.author ?? entry.patch?.author;
+}
+
+export function dateOf(entry: PatchReview): string | undefined {
+  return entry.patch?.date?.slice(0, 10);
+}
+
+export function isReviewed(entry: PatchReview): boolean {
+  return entry.skipped === undefined && entry.error === undefined;
+}
+
+/** Where an entry came from, for people: positions are shown 1-based ("message 3" is the third message). */
+export function entryLocation(entry: PatchReview): string {
+  return `${entry.source}, message ${entry.position + 1}`;
+}
+
+/** "skipped: reason" or "error: message". */
+export function notReviewedReason(entry: PatchReview): string {
+  return entry.error !== undefined ? `error: ${entry.error}` : `skipped: ${entry.skipped ?? ""}`;
+}
+
+export function findingLocation(finding: Finding): string {
+  return finding.side === "old"
+    ? `${finding.path}:${finding.line} (pre-image)`
+    : `${finding.path}:${finding.line}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+export function joinList(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Ends the text with a full stop unless it already ends with punctuation. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?:]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

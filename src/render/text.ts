@@ -1,0 +1,151 @@
+import type {
+  ArchResult,
+  Argument,
+  ClaimCheck,
+  Finding,
+  HunkLine,
+  PatchReview,
+  Review,
+  Severity,
+} from "../model.js";
+import {
+  authorOf,
+  entryLocation,
+  findingLocation,
+  formatPerson,
+  groupArguments,
+  isReviewed,
+  isUrl,
+  messageIdOf,
+  notReviewedReason,
+  sentence,
+  subjectOf,
+} from "./common.js";
+import { wrap } from "./wrap.js";
+
+export { wrap } from "./wrap.js";
+
+export interface TextOptions {
+  /** ANSI colours for a terminal (default false: no escape codes at all). */
+  color?: boolean;
+}
+
+const WIDTH = 72;
+const DIFF_MARKER: Record<HunkLine["kind"], string> = { context: " ", add: "+", del: "-" };
+const SEVERITY_COLOR: Record<Severity, string> = { error: "31", warning: "33", info: "36" };
+
+type Paint = (text: string, sgr: string) => string;
+
+/** A plain-text review in mailing-list reply style: quoted hunk lines, the comment below, prose wrapped at 72. */
+export function renderText(review: Review, opts: TextOptions = {}): string {
+  const paint: Paint = opts.color ? (text, sgr) => `\x1b[${sgr}m${text}\x1b[0m` : (text) => text;
+  const blocks: string[] = [];
+  for (const entry of review.patches.filter(isReviewed)) {
+    blocks.push(entry.findings.length > 0 ? patchBlock(entry, paint) : noFindingsLine(entry));
+  }
+  const notReviewed = review.patches.filter((entry) => !isReviewed(entry));
+  if (notReviewed.length > 0) blocks.push(notReviewedFooter(notReviewed));
+  if (review.patches.length === 0) blocks.push("No patches in the input.");
+  return `${blocks.join("\n\n")}\n`;
+}
+
+function patchBlock(entry: PatchReview, paint: Paint): string {
+  const header = [paint(subjectOf(entry) ?? entryLocation(entry), "1")];
+  const author = formatPerson(authorOf(entry));
+  if (author) header.push(`Author: ${author}`);
+  const messageId = messageIdOf(entry);
+  if (messageId) header.push(`Message-Id: <${messageId}>`);
+  const blocks = [header.join("\n"), ...entry.findings.map((f) => findingBlock(f, paint))];
+  if (entry.claims.length > 0) blocks.push(claimsBlock(entry.claims, paint));
+  return blocks.join("\n\n");
+}
+
+function findingBlock(finding: Finding, paint: Paint): string {
+  const blocks: string[] = [];
+  if (finding.quote.length > 0) blocks.push(quoteLines(finding.quote).join("\n"));
+  blocks.push(findingHeadline(finding, paint));
+  if (finding.message.trim()) blocks.push(wrap(finding.message.trim(), WIDTH));
+  if (finding.table.length > 0) blocks.push(archTable(finding.table, paint));
+  if (finding.basis) blocks.push(wrap(`Basis: ${sentence(finding.basis.detail)}`, WIDTH));
+  const groups = groupArguments(finding.arguments);
+  if (groups.length > 0) {
+    blocks.push("Known arguments (paraphrased):");
+    for (const g of groups) blocks.push([`${g.label}:`, ...g.arguments.map(argumentItem)].join("\n"));
+  }
+  return blocks.join("\n\n");
+}
+
+/** The quoted hunk lines, diff markers kept, with "[ ... ]" wherever lines of the hunk were left out. */
+export function quoteLines(lines: readonly HunkLine[]): string[] {
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    const previous = lines[i - 1];
+    if (previous && isSnipped(previous, line)) out.push("[ ... ]");
+    out.push(`> ${DIFF_MARKER[line.kind]}${line.text}`);
+  });
+  return out;
+}
+
+function isSnipped(a: HunkLine, b: HunkLine): boolean {
+  const oldGap = a.oldLine !== undefined && b.oldLine !== undefined && b.oldLine > a.oldLine + 1;
+  const newGap = a.newLine !== undefined && b.newLine !== undefined && b.newLine > a.newLine + 1;
+  return oldGap || newGap;
+}
+
+function findingHeadline(finding: Finding, paint: Paint): string {
+  const location = `${findingLocation(finding)}: `;
+  const [first = "", ...rest] = wrap(
+    `${location}${finding.severity}: ${finding.title} [${finding.rule}]`,
+    WIDTH,
+  ).split("\n");
+  const severity = `${finding.severity}:`;
+  const painted = first.startsWith(location + severity)
+    ? location +
+      paint(severity, `1;${SEVERITY_COLOR[finding.severity]}`) +
+      first.slice(location.length + severity.length)
+    : first;
+  return [painted, ...rest].join("\n");
+}
+
+function archTable(rows: ArchResult[], paint: Paint): string {
+  const cells = [
+    ["arch", "before", "after", "changed"],
+    ...rows.map((r) => [r.arch, r.before, r.after, r.changed ? "yes" : "no"]),
+  ];
+  const widths = [0, 1, 2].map((col) => Math.max(...cells.map((row) => row[col]!.length)));
+  const lines = cells.map((row) =>
+    `  ${row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join("  ")}`.trimEnd(),
+  );
+  return lines.map((line, i) => (i > 0 && rows[i - 1]!.changed ? paint(line, "1") : line)).join("\n");
+}
+
+function argumentItem(arg: Argument): string {
+  const item = wrap(`  - ${arg.text.trim()}`, WIDTH);
+  const where = arg.where && (isUrl(arg.where) ? arg.where : `<${arg.where.replace(/^<|>$/g, "")}>`);
+  const source = [arg.who, arg.date, where].filter(Boolean).join(", ");
+  return source ? `${item}\n${wrap(`    ${source}`, WIDTH)}` : item;
+}
+
+function claimsBlock(claims: ClaimCheck[], paint: Paint): string {
+  const items = claims.map((c) => {
+    const verdict = c.ok ? `ok (${c.kind})` : `not ok (${c.kind})`;
+    // Wrapped before painting so that escape codes do not count as columns.
+    const line = wrap(`  - ${verdict}: "${c.claim}"`, WIDTH);
+    const painted = c.ok ? line : line.replace(verdict, paint(verdict, "1;31"));
+    return `${painted}\n${wrap(`    ${c.note}`, WIDTH)}`;
+  });
+  return ["Commit message check:", ...items].join("\n");
+}
+
+function noFindingsLine(entry: PatchReview): string {
+  return `${subjectOf(entry) ?? entryLocation(entry)}: no findings.`;
+}
+
+function notReviewedFooter(entries: PatchReview[]): string {
+  const items = entries.map((entry) => {
+    const subject = subjectOf(entry);
+    const label = subject ? `${entryLocation(entry)} (${subject})` : entryLocation(entry);
+    return wrap(`  - ${label}: ${notReviewedReason(entry)}`, WIDTH);
+  });
+  return ["Not reviewed:", ...items].join("\n");
+}

@@ -1,0 +1,63 @@
+import { type EntryChange, analyzeKconfigFile, type RecordedBlock } from "../kconfig/analyze.js";
+import type { SymbolResolver } from "../kconfig/effective.js";
+import type { FileDiff, FileSource, InputItem, Patch, PatchReview, Review } from "../model.js";
+import type { RuleContext } from "../rules/context.js";
+import { evaluateRule } from "../rules/evaluate.js";
+import type { Rule } from "../rules/load.js";
+import { checkClaims } from "./claims.js";
+
+export interface ReviewOptions {
+  rules: readonly Rule[];
+  /** Whole pre-images (a kernel tree, the forge's contents API); without it the hunks and rule records are used. */
+  files?: FileSource;
+  /** Resolves driver symbols per architecture (from a kernel tree's `depends on`). */
+  resolver?: SymbolResolver;
+}
+
+function recordedBlocks(rules: readonly Rule[]): RecordedBlock[] {
+  return rules.flatMap((r) => (r.upstream ? [{ path: r.upstream.path, kernel: r.upstream.kernel, kconfig: r.upstream.kconfig }] : []));
+}
+
+/** Reviews one patch: every rule, then the commit-message checks if some rule that wants them fired. */
+export function reviewPatch(patch: Patch, opts: ReviewOptions): PatchReview {
+  const cache = new Map<FileDiff, EntryChange[]>();
+  const recorded = recordedBlocks(opts.rules);
+  const ctx: RuleContext = {
+    patch,
+    files: opts.files,
+    resolver: opts.resolver,
+    kconfigChanges(file) {
+      let changes = cache.get(file);
+      if (!changes) {
+        changes = analyzeKconfigFile(file, { files: opts.files, recorded });
+        cache.set(file, changes);
+      }
+      return changes;
+    },
+  };
+  const findings = opts.rules.flatMap((rule) => evaluateRule(rule, ctx));
+  const wantsClaims = findings.some((f) => opts.rules.find((r) => r.id === f.rule)?.claims);
+  const changedArches = [...new Set(findings.flatMap((f) => f.table.filter((r) => r.changed).map((r) => r.arch)))];
+  return {
+    source: patch.source,
+    position: patch.position,
+    subject: patch.subject,
+    messageId: patch.messageId,
+    author: patch.author,
+    patch,
+    findings,
+    claims: wantsClaims ? checkClaims(patch.message, { changedArches }) : [],
+  };
+}
+
+/** The core: parsed inputs in, one PatchReview per input out, in input order. */
+export function review(items: readonly InputItem[], opts: ReviewOptions): Review {
+  return {
+    patches: items.map((item): PatchReview => {
+      if (item.kind === "patch") return reviewPatch(item.patch, opts);
+      const { source, position, subject, messageId, author } = item;
+      const base = { source, position, subject, messageId, author, findings: [], claims: [] };
+      return item.kind === "skipped" ? { ...base, skipped: item.reason } : { ...base, error: item.error };
+    }),
+  };
+}

@@ -1,0 +1,40 @@
+import type { ArchResult, EvaluationBasis, FileDiff, FileSource, HunkLine, Patch, Severity } from "../model.js";
+import type { EntryChange } from "../kconfig/analyze.js";
+import type { SymbolResolver } from "../kconfig/effective.js";
+
+/** What a rule evaluator gets: the patch, and the shared (cached) Kconfig analysis of its files. */
+export interface RuleContext {
+  patch: Patch;
+  files?: FileSource;
+  resolver?: SymbolResolver;
+  kconfigChanges(file: FileDiff): EntryChange[];
+}
+
+/** A finding before the rule's identity, arguments and fingerprint are attached. */
+export interface Hit {
+  path: string;
+  line: number;
+  side: "new" | "old";
+  subject?: string;
+  table: ArchResult[];
+  basis?: EvaluationBasis;
+  quote: HunkLine[];
+  changed: HunkLine[];
+  /** Values for the rule's message placeholders. */
+  vars: Record<string, string>;
+  /** Lowers the rule's severity (e.g. a change that moves no architecture is at most info). */
+  severityCap?: Severity;
+}
+
+export function describeChanges(table: readonly ArchResult[]): { changes: string; changedArches: string } {
+  const rows = table.filter((r) => r.changed);
+  return {
+    changes: rows.map((r) => `${r.arch}: ${r.before} → ${r.after}`).join("; "),
+    changedArches: listWords(rows.map((r) => r.arch)),
+  };
+}
+
+export function listWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}

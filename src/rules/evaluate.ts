@@ -1,0 +1,50 @@
+import { createHash } from "node:crypto";
+import { type Finding, SEVERITIES, type Severity } from "../model.js";
+import type { Hit, RuleContext } from "./context.js";
+import { cCodeHits } from "./kinds/c-code.js";
+import { configSettingHits } from "./kinds/config-setting.js";
+import { kconfigHits } from "./kinds/kconfig.js";
+import type { Rule } from "./load.js";
+
+const HITS_BY_KIND = {
+  "kconfig-choice-default": kconfigHits,
+  "kconfig-default": kconfigHits,
+  "config-setting": configSettingHits,
+  "c-code": cCodeHits,
+} as const;
+
+/** Fills {placeholders}; an unknown placeholder is left as written so a typo shows in the output. */
+export function fillTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{([a-zA-Z]+)\}/g, (all, name: string) => vars[name] ?? all).trim();
+}
+
+/** Stable across re-runs and rebases: the rule, the path and the changed lines without white space. */
+export function fingerprintOf(rule: string, hit: Hit): string {
+  const h = createHash("sha256");
+  h.update(`${rule}\0${hit.path}\0`);
+  for (const l of hit.changed) h.update(`${l.kind}:${l.text.replace(/\s+/g, " ").trim()}\n`);
+  return h.digest("hex").slice(0, 16);
+}
+
+function cap(sev: Severity, limit?: Severity): Severity {
+  if (!limit) return sev;
+  return SEVERITIES.indexOf(sev) > SEVERITIES.indexOf(limit) ? limit : sev;
+}
+
+export function evaluateRule(rule: Rule, ctx: RuleContext): Finding[] {
+  return HITS_BY_KIND[rule.match.kind](rule, ctx).map((hit) => ({
+    rule: rule.id,
+    severity: cap(rule.severity as Severity, hit.severityCap),
+    title: rule.title,
+    message: fillTemplate(rule.message, hit.vars),
+    path: hit.path,
+    line: hit.line,
+    side: hit.side,
+    subject: hit.subject,
+    table: hit.table,
+    basis: hit.basis,
+    arguments: rule.arguments.map((a) => ({ ...a, category: a.category as Finding["arguments"][number]["category"] })),
+    quote: hit.quote,
+    fingerprint: fingerprintOf(rule.id, hit),
+  }));
+}

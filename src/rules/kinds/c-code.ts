@@ -1,0 +1,48 @@
+import type { HunkLine } from "../../model.js";
+import type { Hit, RuleContext } from "../context.js";
+import { matchesAny } from "../glob.js";
+import type { Rule } from "../load.js";
+
+// Kind c-code: added or removed source lines that match one of the rule's patterns. Comment lines are
+// ignored, so a comment that mentions iommu_set_dma_strict() does not fire.
+
+const isComment = (text: string) => /^\s*(\/\/|\/\*|\*)/.test(text);
+
+export function cCodeHits(rule: Rule, ctx: RuleContext): Hit[] {
+  const patterns = (rule.match.patterns ?? []).map((p) => new RegExp(p));
+  const hits: Hit[] = [];
+  for (const file of ctx.patch.files) {
+    if (!matchesAny(file.path, rule.match.paths) || matchesAny(file.path, rule.match.excludePaths)) continue;
+    const changed: HunkLine[] = [];
+    for (const h of file.hunks)
+      for (const l of h.lines)
+        if (l.kind !== "context" && !isComment(l.text) && patterns.some((p) => p.test(l.text))) changed.push(l);
+    if (changed.length === 0) continue;
+    const addedTexts = new Set(changed.filter((l) => l.kind === "add").map((l) => l.text.trim()));
+    const removedTexts = new Set(changed.filter((l) => l.kind === "del").map((l) => l.text.trim()));
+    // A line removed and added back unchanged (re-indented, moved within the file) changes nothing.
+    const real = changed.filter((l) => !(addedTexts.has(l.text.trim()) && removedTexts.has(l.text.trim())));
+    if (real.length === 0) continue;
+    const first = real.find((l) => l.kind === "add") ?? real[0]!;
+    hits.push({
+      path: file.path,
+      line: first.kind === "add" ? first.newLine! : first.oldLine!,
+      side: first.kind === "add" ? "new" : "old",
+      table: [],
+      quote: real,
+      changed: real,
+      vars: {
+        subject: file.path,
+        path: file.path,
+        matched: real
+          .slice(0, 3)
+          .map((l) => `${l.kind === "add" ? "+" : "-"}${l.text.trim()}`)
+          .join("; "),
+        changes: "",
+        changedArches: "",
+        basis: "",
+      },
+    });
+  }
+  return hits;
+}

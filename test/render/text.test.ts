@@ -1,0 +1,116 @@
+import { describe, expect, test } from "@jest/globals";
+import type { Review } from "../../src/model.js";
+import { quoteLines, renderText } from "../../src/render/text.js";
+import { columns } from "../../src/render/wrap.js";
+import { ARM64_ENTRY, ARM64_FINDING, ARM64_HUNK, REVIEW } from "./fixtures.js";
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** Lines that are not prose: quoted hunk lines and the rows of a per-arch table. */
+function proseLines(text: string): string[] {
+  const blocks = text.split("\n\n");
+  return blocks
+    .filter((block) => !/^ {2}arch +before +after/.test(block))
+    .flatMap((block) => block.split("\n"))
+    .filter((line) => !line.startsWith("> "));
+}
+
+const longWinded: Review = {
+  patches: [
+    {
+      ...ARM64_ENTRY,
+      findings: [
+        {
+          ...ARM64_FINDING,
+          message: `${"A sentence that goes on and on about Kconfig defaults and architectures. ".repeat(8)}\nSecond line.`,
+          table: [
+            {
+              arch: "arm64",
+              before: "IOMMU_DEFAULT_DMA_STRICT",
+              after: "IOMMU_DEFAULT_DMA_LAZY if ARM_SMMU_V3 || ARM_SMMU, else IOMMU_DEFAULT_DMA_STRICT",
+              changed: true,
+            },
+          ],
+          quote: [
+            {
+              kind: "add",
+              text: `\tdefault IOMMU_DEFAULT_DMA_LAZY if ${"VERY_LONG_SYMBOL || ".repeat(5)}ARM64`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+describe("renderText", () => {
+  const text = renderText(REVIEW);
+
+  test("prose lines fit in 72 columns; quoted and table lines are left alone", () => {
+    for (const out of [text, renderText(longWinded)]) {
+      for (const line of proseLines(out)) expect(columns(line)).toBeLessThanOrEqual(72);
+    }
+    const long = renderText(longWinded);
+    expect(long).toContain(`> +${longWinded.patches[0]!.findings[0]!.quote[0]!.text}\n`);
+    expect(long).toMatch(
+      /^ {2}arm64 +IOMMU_DEFAULT_DMA_STRICT +IOMMU_DEFAULT_DMA_LAZY if ARM_SMMU_V3 \|\| ARM_SMMU, else/m,
+    );
+  });
+
+  test("no escape codes without color", () => {
+    expect(text).not.toMatch(/\x1b/);
+    expect(renderText(REVIEW, { color: false })).toBe(text);
+  });
+
+  test("color adds escape codes and nothing else", () => {
+    const colored = renderText(REVIEW, { color: true });
+    expect(colored).toMatch(ANSI);
+    expect(colored).toContain("\x1b[1;33mwarning:\x1b[0m");
+    expect(colored.replace(ANSI, "")).toBe(text);
+  });
+
+  test("quotes keep the diff markers and mark snipped lines", () => {
+    expect(text).toContain(
+      [
+        ">  choice",
+        '>  \tprompt "IOMMU default domain type"',
+        "[ ... ]",
+        "> -\tdefault IOMMU_DEFAULT_DMA_LAZY if X86 || S390",
+        "> +\tdefault IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64",
+        ">  \tdefault IOMMU_DEFAULT_DMA_STRICT",
+      ].join("\n"),
+    );
+    expect(quoteLines(ARM64_HUNK)).not.toContain("[ ... ]");
+  });
+
+  test("no markdown syntax", () => {
+    expect(text).not.toMatch(/\*\*|\|---|\]\(|^#+ |`/m);
+  });
+
+  test("the table lists every evaluated arch and marks the changed one", () => {
+    const rows = text.split("\n").filter((l) => /^ {2}\S+ +IOMMU_DEFAULT_DMA_/.test(l));
+    expect(rows.map((r) => r.trim().split(/ +/)[0])).toEqual([
+      "x86",
+      "arm64",
+      "s390",
+      "arm",
+      "riscv",
+      "powerpc",
+    ]);
+    expect(rows.filter((r) => r.endsWith(" yes"))).toEqual([
+      "  arm64    IOMMU_DEFAULT_DMA_STRICT  IOMMU_DEFAULT_DMA_LAZY    yes",
+    ]);
+  });
+
+  test("claims say ok or not ok", () => {
+    expect(text).toContain('  - ok (arithmetic): "This is a 2.67x throughput improvement"');
+    expect(text).toContain('  - not ok (wording): "silently get STRICT on ARM64');
+  });
+
+  test("skipped and error entries only in the footer", () => {
+    const footer = text.slice(text.indexOf("Not reviewed:"));
+    expect(footer).toContain("skipped: reply without a diff");
+    expect(footer).toContain("error: malformed hunk header");
+    expect(text.indexOf("reply without a diff")).toBeGreaterThan(text.indexOf("Not reviewed:"));
+  });
+});

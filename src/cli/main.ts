@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { readInputs } from "../ingest/read.js";
 import { treeFileSource, treeResolver, checkKernelTree } from "../kconfig/tree.js";
 import { type Review, SEVERITIES } from "../model.js";
@@ -7,14 +6,13 @@ import { renderJson } from "../render/json.js";
 import { renderMarkdown } from "../render/markdown.js";
 import { renderSarif } from "../render/sarif.js";
 import { renderText } from "../render/text.js";
+import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
 import { loadRules, type Rule, RuleLoadError } from "../rules/load.js";
 import { review } from "../review/review.js";
 import { type CliOptions, type FailOn, parseCliArgs, USAGE, UsageError } from "./args.js";
 
 // The dry-run front: files in, review on stdout, one-line errors on stderr. It imports nothing of the
 // GitHub App or the mail server, so a single patch is reviewed in well under a second.
-
-export const DEFAULT_RULES_DIR = fileURLToPath(new URL("../../rules", import.meta.url));
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };

@@ -22,15 +22,56 @@ export interface ArgumentGroup {
   category: ArgumentCategory;
   label: string;
   arguments: Argument[];
+  /** Arguments of this category left out of a human-readable review (the JSON output has them all). */
+  omitted: number;
 }
 
+/**
+ * A review people read shows the first few arguments of each category, in the order the rule lists them
+ * (the rule author ranks them); the rest are counted, not printed.
+ */
+export const ARGUMENTS_SHOWN_PER_CATEGORY = 3;
+
 /** Non-empty groups, in the fixed category order; arguments keep their order within a group. */
-export function groupArguments(args: readonly Argument[]): ArgumentGroup[] {
-  return ARGUMENT_CATEGORIES.map((category) => ({
-    category,
-    label: CATEGORY_LABELS[category],
-    arguments: args.filter((a) => a.category === category),
-  })).filter((g) => g.arguments.length > 0);
+export function groupArguments(args: readonly Argument[], limit = Number.POSITIVE_INFINITY): ArgumentGroup[] {
+  return ARGUMENT_CATEGORIES.map((category) => {
+    const all = args.filter((a) => a.category === category);
+    return {
+      category,
+      label: CATEGORY_LABELS[category],
+      arguments: all.slice(0, limit),
+      omitted: Math.max(0, all.length - limit),
+    };
+  }).filter((g) => g.arguments.length > 0);
+}
+
+export function omittedNote(groups: readonly ArgumentGroup[], rule: string): string | undefined {
+  const omitted = groups.reduce((n, g) => n + g.omitted, 0);
+  if (omitted === 0) return undefined;
+  return `${plural(omitted, "more argument")} in rules/${rule}/rule.yaml and in the JSON output.`;
+}
+
+/**
+ * Rows worth a line of their own: changed ones, and unchanged ones whose values differ from the most common
+ * unchanged row (x86 and s390 stay LAZY while most stay STRICT). The common unchanged rows are folded into
+ * one row, so a table of twenty architectures shows the three that matter.
+ */
+export function compactTable(rows: readonly ArchResult[]): { rows: ArchResult[]; folded: string[] } {
+  const key = (r: ArchResult) => `${r.before}\0${r.after}`;
+  const counts = new Map<string, number>();
+  for (const r of rows) if (!r.changed) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
+  const [commonKey, commonCount] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
+  if (commonCount < 3) return { rows: [...rows], folded: [] };
+  const folded = rows.filter((r) => !r.changed && key(r) === commonKey);
+  const first = folded[0]!;
+  const kept = rows.filter((r) => !folded.includes(r));
+  return {
+    rows: [
+      ...kept,
+      { arch: `${folded.length} others`, before: first.before, after: first.after, changed: false },
+    ],
+    folded: folded.map((r) => r.arch),
+  };
 }
 
 export function changedRows(finding: Finding): ArchResult[] {

@@ -1,7 +1,10 @@
 import type { ArchResult, Argument, ClaimCheck, Finding, PatchReview, Review } from "../model.js";
 import {
+  ARGUMENTS_SHOWN_PER_CATEGORY,
   authorOf,
+  bareMessageId,
   changedRows,
+  compactTable,
   dateOf,
   entryLocation,
   findingLocation,
@@ -13,6 +16,7 @@ import {
   loreUrl,
   messageIdOf,
   notReviewedReason,
+  omittedNote,
   sentence,
   subjectOf,
   unchangedRows,
@@ -121,19 +125,27 @@ function findingSection(finding: Finding): string {
   if (finding.message.trim()) blocks.push(escapeText(finding.message.trim()));
   if (finding.table.length > 0) {
     const names = shortSymbolNames(finding.table.flatMap((row) => [row.before, row.after]));
-    blocks.push(archTable(finding.table, names.short, true));
+    const compact = compactTable(finding.table);
+    blocks.push(archTable(compact.rows, names.short, true));
+    if (compact.folded.length > 0)
+      blocks.push(`Others: ${compact.folded.map((a) => escapeInline(a)).join(", ")}.`);
     if (names.legend.length > 0) {
       const legend = names.legend.map((l) => `${code(l.short)} = ${code(l.full)}`).join(", ");
       blocks.push(`Short names: ${legend}.`);
     }
   }
   if (finding.basis) blocks.push(`Basis: ${escapeInline(sentence(finding.basis.detail))}`);
-  const groups = groupArguments(finding.arguments);
+  const groups = groupArguments(finding.arguments, ARGUMENTS_SHOWN_PER_CATEGORY);
   if (groups.length > 0) {
     const sections = groups.map(
       (g) => `**${g.label}**\n${g.arguments.map((a) => `- ${argumentLine(a)}`).join("\n")}`,
     );
-    blocks.push(["Known arguments (paraphrased):", ...sections].join("\n\n"));
+    const more = omittedNote(groups, finding.rule);
+    blocks.push(
+      ["Known arguments (paraphrased):", ...sections, ...(more ? [`_${escapeInline(more)}_`] : [])].join(
+        "\n\n",
+      ),
+    );
   }
   return blocks.join("\n\n");
 }
@@ -163,7 +175,7 @@ function argumentLine(arg: Argument): string {
 }
 
 function whereLink(where: string): string {
-  return isUrl(where) ? `<${where}>` : `[${code(`<${where.replace(/^<|>$/g, "")}>`)}](${loreUrl(where)})`;
+  return isUrl(where) ? `<${where}>` : `[${code(`<${bareMessageId(where)}>`)}](${loreUrl(where)})`;
 }
 
 function claimsSection(claims: ClaimCheck[]): string {

@@ -9,7 +9,10 @@ import type {
   Severity,
 } from "../model.js";
 import {
+  ARGUMENTS_SHOWN_PER_CATEGORY,
   authorOf,
+  bareMessageId,
+  compactTable,
   entryLocation,
   findingLocation,
   formatPerson,
@@ -18,6 +21,7 @@ import {
   isUrl,
   messageIdOf,
   notReviewedReason,
+  omittedNote,
   sentence,
   subjectOf,
 } from "./common.js";
@@ -37,7 +41,8 @@ const SEVERITY_COLOR: Record<Severity, string> = { error: "31", warning: "33", i
 type Paint = (text: string, sgr: string) => string;
 
 /** A plain-text review in mailing-list reply style: quoted hunk lines, the comment below, prose wrapped at 72. */
-export function renderText(review: Review, opts: TextOptions = {}): string {
+export function renderText(input: Review, opts: TextOptions = {}): string {
+  const review = withoutControlCharacters(input);
   const paint: Paint = opts.color ? (text, sgr) => `\x1b[${sgr}m${text}\x1b[0m` : (text) => text;
   const blocks: string[] = [];
   for (const entry of review.patches.filter(isReviewed)) {
@@ -65,12 +70,18 @@ function findingBlock(finding: Finding, paint: Paint): string {
   if (finding.quote.length > 0) blocks.push(quoteLines(finding.quote).join("\n"));
   blocks.push(findingHeadline(finding, paint));
   if (finding.message.trim()) blocks.push(wrap(finding.message.trim(), WIDTH));
-  if (finding.table.length > 0) blocks.push(archTable(finding.table, paint));
+  if (finding.table.length > 0) {
+    const compact = compactTable(finding.table);
+    blocks.push(archTable(compact.rows, paint));
+    if (compact.folded.length > 0) blocks.push(wrap(`Others: ${compact.folded.join(", ")}.`, WIDTH));
+  }
   if (finding.basis) blocks.push(wrap(`Basis: ${sentence(finding.basis.detail)}`, WIDTH));
-  const groups = groupArguments(finding.arguments);
+  const groups = groupArguments(finding.arguments, ARGUMENTS_SHOWN_PER_CATEGORY);
   if (groups.length > 0) {
     blocks.push("Known arguments (paraphrased):");
     for (const g of groups) blocks.push([`${g.label}:`, ...g.arguments.map(argumentItem)].join("\n"));
+    const more = omittedNote(groups, finding.rule);
+    if (more) blocks.push(wrap(more, WIDTH));
   }
   return blocks.join("\n\n");
 }
@@ -121,7 +132,7 @@ function archTable(rows: ArchResult[], paint: Paint): string {
 
 function argumentItem(arg: Argument): string {
   const item = wrap(`  - ${arg.text.trim()}`, WIDTH);
-  const where = arg.where && (isUrl(arg.where) ? arg.where : `<${arg.where.replace(/^<|>$/g, "")}>`);
+  const where = arg.where && (isUrl(arg.where) ? arg.where : `<${bareMessageId(arg.where)}>`);
   const source = [arg.who, arg.date, where].filter(Boolean).join(", ");
   return source ? `${item}\n${wrap(`    ${source}`, WIDTH)}` : item;
 }
@@ -148,4 +159,25 @@ function notReviewedFooter(entries: PatchReview[]): string {
     return wrap(`  - ${label}: ${notReviewedReason(entry)}`, WIDTH);
   });
   return ["Not reviewed:", ...items].join("\n");
+}
+
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/g;
+
+/**
+ * Subjects, claims and quoted lines come from mail anyone can send; a terminal must not receive their escape
+ * sequences. Control characters other than tab and newline are shown in caret notation (ESC as "^[").
+ */
+function withoutControlCharacters<T>(value: T): T {
+  if (typeof value === "string") return value.replace(CONTROL, caret) as T;
+  if (Array.isArray(value)) return value.map(withoutControlCharacters) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutControlCharacters(v)])) as T;
+  }
+  return value;
+}
+
+function caret(c: string): string {
+  const code = c.charCodeAt(0);
+  if (code === 0x7f) return "^?";
+  return code < 0x20 ? `^${String.fromCharCode(code + 64)}` : "\ufffd";
 }

@@ -3,11 +3,13 @@
 
 import type { ClaimCheck } from "../../model.js";
 import type { BenchmarkContext, WorkloadCategory } from "./evidence.js";
-import { describeMeasurement, type Measurement } from "./measurements.js";
+import type { Measurement } from "./measurements.js";
 import type { StatedRatio } from "./ratios.js";
-import { listInWords } from "./text.js";
+import { listInWords, oneLine, sentenceText } from "./text.js";
 
 export interface CoverageInput {
+  /** The normalised message. */
+  text: string;
   context: BenchmarkContext;
   measurements: readonly Measurement[];
   ratios: readonly StatedRatio[];
@@ -26,26 +28,36 @@ function workloadNames(input: CoverageInput): string {
   return listInWords(input.context.workloads.map((w) => w.name));
 }
 
-const workloadGap: Gap = (input) => {
+/** Network is only called missing when something else (storage, an application) was measured instead: a bare
+ * Gbps figure with no workload named is most likely network traffic. */
+function missingCategories(input: CoverageInput): string[] {
   const { workloads, topics } = input.context;
-  const covered = (category: keyof typeof CATEGORY_WORDS) =>
-    topics[category] || workloads.some((w) => w.category === category);
-  const missing = (Object.keys(CATEGORY_WORDS) as Array<keyof typeof CATEGORY_WORDS>)
-    .filter((category) => !covered(category))
-    .map((category) => CATEGORY_WORDS[category]);
+  const measuredAs = (...categories: WorkloadCategory[]) => workloads.some((w) => categories.includes(w.category));
+  const networkMissing =
+    !topics.network && !measuredAs("network", "latency") && (topics.storage || measuredAs("application"));
+  return [
+    networkMissing ? CATEGORY_WORDS.network : undefined,
+    topics.storage || measuredAs("storage") ? undefined : CATEGORY_WORDS.storage,
+    topics.latency || measuredAs("latency") ? undefined : CATEGORY_WORDS.latency,
+  ].filter((s): s is string => s !== undefined);
+}
+
+const workloadGap: Gap = (input) => {
+  const missing = missingCategories(input);
   if (missing.length === 0) return undefined;
+  const { workloads } = input.context;
   const measured =
     workloads.length === 0
       ? "No workload is named"
       : `Only ${workloadNames(input)} ${workloads.length === 1 ? "is" : "are"} measured`;
-  return `${measured}; nothing on ${missing.join(" or ")}, which load DMA unmapping differently.`;
+  return `${measured}; nothing on ${missing.join(" or ")}.`;
 };
 
 const cpuGap: Gap = (input) =>
   input.context.topics.cpu
     ? undefined
-    : "No CPU-utilisation figures, so it is not shown whether strict mode is limited by the CPU time spent on " +
-      "invalidations or whether lazy mode only moves that cost.";
+    : "No CPU-utilisation figures: it is not shown how much CPU time strict mode spends on invalidations, or " +
+      "whether the CPU or the link is the limit.";
 
 function archScope(arches: readonly string[] | undefined): string {
   if (!arches || arches.length === 0) return "The new default applies to many kinds of system";
@@ -56,7 +68,9 @@ const platformGap: Gap = (input) => {
   const { platforms, mentionsSlowerLinks, mentionsEmbedded } = input.context;
   if (platforms.length > 1 || (mentionsSlowerLinks && mentionsEmbedded)) return undefined;
   const measured =
-    platforms.length === 1 ? `the measurement is one machine (${platforms[0]})` : "the test machine is not named";
+    platforms.length === 1
+      ? `the measurement is one machine (${platforms[0]})`
+      : "the test machine is not named";
   const missing = [
     mentionsSlowerLinks ? undefined : "slower links (10GbE or below)",
     mentionsEmbedded ? undefined : "embedded/mobile systems",
@@ -90,22 +104,34 @@ const rawFiguresGap: Gap = (input) =>
     ? undefined
     : "A ratio is stated without the measurements behind it; give the absolute figures for both modes.";
 
-const GAPS: readonly Gap[] = [rawFiguresGap, workloadGap, cpuGap, platformGap, forcedStrictGap, virtualisedGap, securityGap];
+const GAPS: readonly Gap[] = [
+  rawFiguresGap,
+  workloadGap,
+  cpuGap,
+  platformGap,
+  forcedStrictGap,
+  virtualisedGap,
+  securityGap,
+];
 
-function hasEvidence(input: CoverageInput): boolean {
-  return input.measurements.some((m) => m.family !== "percent") || input.ratios.length > 0;
+/** Benchmark evidence: a figure other than a percentage, or a stated speed-up. */
+export function hasBenchmarkEvidence(
+  measurements: readonly Measurement[],
+  ratios: readonly StatedRatio[],
+): boolean {
+  return measurements.some((m) => m.family !== "percent") || ratios.length > 0;
 }
 
 function evidenceClaim(input: CoverageInput): string {
   if (input.context.setup) return input.context.setup;
-  const figures = input.measurements.slice(0, 4).map(describeMeasurement);
-  if (figures.length > 0) return figures.join("; ");
+  const first = input.measurements[0];
+  if (first) return oneLine(sentenceText(input.text, first.start, first.end));
   return input.ratios.map((r) => `${r.numberText}${r.kind === "times" ? "×" : "%"}`).join(", ");
 }
 
 /** One ClaimCheck per gap in the evidence, empty when the message has no benchmark evidence. */
 export function checkCoverage(input: CoverageInput): ClaimCheck[] {
-  if (!hasEvidence(input)) return [];
+  if (!hasBenchmarkEvidence(input.measurements, input.ratios)) return [];
   const claim = evidenceClaim(input);
   return GAPS.map((gap) => gap(input))
     .filter((note): note is string => note !== undefined)

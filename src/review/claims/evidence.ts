@@ -12,10 +12,16 @@ export interface Workload {
 }
 
 const WORKLOADS: ReadonlyArray<[RegExp, WorkloadCategory]> = [
-  [/\b(?:iperf3?|netperf|sockperf|qperf|pktgen|testpmd|TCP_STREAM|UDP_STREAM|TCP_MAERTS|ib_(?:write|read|send)_bw)\b/gi, "network"],
+  [
+    /\b(?:iperf3?|netperf|sockperf|qperf|pktgen|testpmd|TCP_STREAM|UDP_STREAM|TCP_MAERTS|ib_(?:write|read|send)_bw)\b/gi,
+    "network",
+  ],
   [/\b(?:TCP_RR|UDP_RR|TCP_CRR|ib_(?:write|read|send)_lat)\b/gi, "latency"],
   [/\b(?:fio|hdparm|blktests|vdbench|diskspd)\b/gi, "storage"],
-  [/\b(?:redis-benchmark|memtier_benchmark|memcached|memtier|nginx|wrk|pgbench|sysbench|mysqlslap|redis)\b/gi, "application"],
+  [
+    /\b(?:redis-benchmark|memtier_benchmark|memcached|memtier|nginx|wrk|pgbench|sysbench|mysqlslap|redis)\b/gi,
+    "application",
+  ],
 ];
 
 const PLATFORM_RES: readonly RegExp[] = [
@@ -27,7 +33,8 @@ const PLATFORM_RES: readonly RegExp[] = [
   /\b(?:Graviton[ ]?\d?|AmpereOne|Ampere Altra(?: Max)?|Altra(?: Max)?|Kunpeng[ ]?\d{0,4}|ThunderX\d?|Neoverse[- ]?[NVE]\d|Grace Hopper|Snapdragon[ ]?\w{0,8}|(?:sc|sm|sdm|msm|qcs|qcm|x1e)\d{3,5}|RK\d{4}|i\.MX[ ]?\d\w{0,4}|Tegra\w{0,6}|Jetson[ ]?\w{0,8}|Exynos[ ]?\d{0,4}|Dimensity[ ]?\d{0,5}|Cortex-A\d{2,3}|EPYC[ ]?\d{0,4}\w?|Xeon\b(?:[ ][A-Z][a-z]+)?|Apple M\d|BCM\d{4}|Raspberry Pi[ ]?\d?|Yitian[ ]?\d{0,3}|Cobalt[ ]?\d{0,3}|Juno)\b/gi,
 ];
 
-const KERNEL_RE = /\b(?:(?:kernel|linux)[ \t](?:version[ \t])?v?|v)(\d{1,2}\.\d{1,2}(?:\.\d{1,3})?(?:-rc\d{1,2})?)(?![\w.])/gi;
+const KERNEL_RE =
+  /\b(?:(?:kernel|linux)[ \t](?:version[ \t])?v?|v)(\d{1,2}\.\d{1,2}(?:\.\d{1,3})?(?:-rc\d{1,2})?)(?![\w.])/gi;
 const BARE_METAL_RE = /\bbare[- ]metal\b/i;
 
 /** A link of 25GbE or slower, or words about slower links. */
@@ -38,7 +45,8 @@ const EMBEDDED_RE =
 
 const TOPICS = {
   network: /\b(?:network\w*|NICs?|Ethernet|GbE|TCP|UDP|packets?|iperf3?|netperf|RDMA)\b/i,
-  storage: /\b(?:storage|block (?:I\/O|IO|device|layer)|NVMe|SSDs?|disks?|fio|IOPS|SAS|SATA|eMMC|UFS|HDDs?|RAID)\b/i,
+  storage:
+    /\b(?:storage|block (?:I\/O|IO|device|layer)|NVMe|SSDs?|disks?|fio|IOPS|SAS|SATA|eMMC|UFS|HDDs?|RAID)\b/i,
   latency:
     /\b(?:latenc(?:y|ies)|small[- ](?:packets?|messages?|I\/O|IO|requests?)|TCP_RR|UDP_RR|request[/-]response|round[- ]trip|RTT|pps|packets per second|64[- ]?bytes?|p99)\b/i,
   cpu: /\bCPU[- ]?(?:utili[sz]ation|usage|load|time|cost|overhead|cycles|consumption|util|%)|\b(?:utili[sz]ation|mpstat|softirq|sys(?:tem)? time|cycles per)\b|%[ \t]?CPU\b/i,
@@ -98,7 +106,9 @@ export function readBenchmarkContext(text: string): BenchmarkContext {
   const workloads = findWorkloads(text);
   const platforms = findPlatforms(text);
   const firstMention = Math.min(workloads[0]?.index ?? Infinity, platforms[0]?.index ?? Infinity);
-  const setupSpan = Number.isFinite(firstMention) ? sentenceAround(text, firstMention, firstMention) : undefined;
+  const setupSpan = Number.isFinite(firstMention)
+    ? sentenceAround(text, firstMention, firstMention)
+    : undefined;
   return {
     workloads: workloads.map(({ name, category }) => ({ name, category })),
     platforms: platforms.map((p) => p.name),

@@ -110,7 +110,10 @@ const UNIT_RE = new RegExp(
 );
 
 /** A K/M multiplier: before a countable unit ("600K IOPS", "1.2 M pps") or standing alone ("1750K"). */
-const MULTIPLIER_RE = /^[ \t]?([kKM])(?=[ \t]?(?:IOPS|iops|pps|ops\/|op\/|req|trans|TPS|RPS|QPS)|[^A-Za-z0-9]|$)/;
+const MULTIPLIER_RE =
+  /^[ \t]?([kKM])(?=[ \t]?(?:IOPS|iops|pps|ops\/|op\/|req|trans|TPS|RPS|QPS)|[^A-Za-z0-9]|$)/;
+
+const RATIO_SUFFIX_RE = /^(?:[ \t]?[xX×](?![A-Za-z0-9])|[ \t]times\b|[- ]?fold\b)/;
 
 const COUNTABLE: ReadonlySet<Family> = new Set(["iops", "packet-rate", "rate"]);
 
@@ -118,7 +121,8 @@ const COUNTABLE: ReadonlySet<Family> = new Set(["iops", "packet-rate", "rate"]);
 const NUMBER_RE = /(?<![\w.,])(\d{1,3}(?:,\d{3}){1,4}|\d{1,12})(\.\d{1,6})?(?![.,]?\d)/g;
 
 /** Figures for these families only count as benchmark results when the sentence says what they measure. */
-const LATENCY_CONTEXT = /\b(?:latency|latencies|RTT|round[- ]trip|response time|completion time|p\d{2}|tail)\b/i;
+const LATENCY_CONTEXT =
+  /\b(?:latency|latencies|RTT|round[- ]trip|response time|completion time|p\d{2}|tail)\b/i;
 const PERCENT_CONTEXT = /\b(?:CPU|utili[sz]ation|usage|load|idle|cycles|softirq|sys(?:tem)? time)\b/i;
 
 const MODE_WORD_RE =
@@ -141,6 +145,8 @@ interface NumberToken {
   text: string;
   value: number;
   unit?: UnitSpec;
+  /** A ratio ("2.67x", "3-fold", "2 times"), never a figure. */
+  isRatio: boolean;
 }
 
 type ModeWord = Mode | "default";
@@ -208,7 +214,8 @@ function readNumbers(text: string): NumberToken[] {
     const { unit, multiplier, length } = readUnit(text, numberEnd);
     const value = Number.parseFloat(`${m[1]!.replace(/,/g, "")}${m[2] ?? ""}`) * multiplier;
     const end = numberEnd + length;
-    tokens.push({ start: m.index, end, text: text.slice(m.index, end).trim(), value, unit });
+    const isRatio = !unit && RATIO_SUFFIX_RE.test(text.slice(numberEnd, numberEnd + 8));
+    tokens.push({ start: m.index, end, text: text.slice(m.index, end).trim(), value, unit, isRatio });
   }
   return tokens;
 }
@@ -274,7 +281,10 @@ function labelFromPrefix(text: string, m: Measurement, segmentStart: number): bo
   const found = modeOf(prefix);
   if (!found) return false;
   const tidy = tidyLabel(prefix);
-  const short = tidy.length <= MAX_SHORT_LABEL && !/\d/.test(tidy) && tidy.toLowerCase().startsWith(found.word.toLowerCase());
+  const short =
+    tidy.length <= MAX_SHORT_LABEL &&
+    !/\d/.test(tidy) &&
+    tidy.toLowerCase().startsWith(found.word.toLowerCase());
   m.mode = found.mode;
   m.label = short ? tidy : found.word;
   m.labelStart = short ? m.start - prefix.length + prefix.indexOf(tidy) : segmentStart + found.index;
@@ -316,7 +326,7 @@ export function extractMeasurements(text: string): Measurement[] {
       if (isFigure(token)) measurements.push(toMeasurement(token, token.unit, false));
       return;
     }
-    const adopted = adoptedUnit(text, tokens, i, isFigure);
+    const adopted = token.isRatio ? undefined : adoptedUnit(text, tokens, i, isFigure);
     if (adopted) measurements.push(toMeasurement(token, adopted, true));
   });
   assignLabels(text, measurements);

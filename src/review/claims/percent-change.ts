@@ -2,7 +2,7 @@
 
 export type PercentChange = "increase" | "decrease";
 
-const QUALIFIER = String.raw`(?:about|around|roughly|approximately|nearly|almost|over|more than|up to|~)`;
+const QUALIFIER = "(?:about|around|roughly|approximately|nearly|almost|over|more than|up to|~)";
 
 // Up to two words may sit between the figure and the change word ("167% throughput improvement"); each word
 // must be followed by a blank, so the pattern cannot split a word in several ways.

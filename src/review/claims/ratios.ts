@@ -2,12 +2,7 @@
 // each against the figures it summarises.
 
 import type { ClaimCheck } from "../../model.js";
-import {
-  describeMeasurement,
-  type Family,
-  type Measurement,
-  type MeasurementPair,
-} from "./measurements.js";
+import { describeMeasurement, type Family, type Measurement, type MeasurementPair } from "./measurements.js";
 import { isAboutCpu, percentChange } from "./percent-change.js";
 import { decimalsOf, formatNumber, oneLine, type Span, sentenceAround } from "./text.js";
 
@@ -31,7 +26,8 @@ export interface StatedRatio {
 const TIMES_RE = /(?<![\w.,])(\d{1,6}(?:\.\d{1,4})?)[ \t]?(?:x|X|×)(?![\w×])(?![ \t]?\d)/g;
 const TIMES_WORD_RE =
   /(?<![\w.,])(\d{1,6}(?:\.\d{1,4})?)[ \t]times[ \t](?:faster|higher|more|better|slower|lower|less|greater|the|as|over)\b/gi;
-const FOLD_RE = /(?<![\w.,])(\d{1,4}(?:\.\d{1,3})?|two|three|four|five|six|seven|eight|nine|ten)[- ]?fold\b/gi;
+const FOLD_RE =
+  /(?<![\w.,])(\d{1,4}(?:\.\d{1,3})?|two|three|four|five|six|seven|eight|nine|ten)[- ]?fold\b/gi;
 const PERCENT_RE = /(?<![\w.,])(\d{1,6}(?:\.\d{1,3})?)[ \t]?%/g;
 
 const NUMBER_WORDS: Record<string, number> = {
@@ -65,6 +61,8 @@ const FAMILY_HINTS: ReadonlyArray<[Family, RegExp]> = [
 ];
 
 const MAX_RATIOS = 50;
+/** Candidates looked at per pattern; random text can hold tens of thousands of "5x" or "7%". */
+const MAX_CANDIDATES = 2000;
 const MAX_ARITHMETIC_CHECKS = 12;
 
 function qualifierBefore(text: string, start: number): { qualifier: Qualifier; qualifierText: string } {
@@ -85,8 +83,9 @@ function stated(text: string, m: RegExpMatchArray, kind: RatioKind): StatedRatio
 
 function percentRatios(text: string): StatedRatio[] {
   const found: StatedRatio[] = [];
+  let looked = 0;
   for (const m of text.matchAll(PERCENT_RE)) {
-    if (found.length >= MAX_RATIOS) break;
+    if (found.length >= MAX_RATIOS || ++looked > MAX_CANDIDATES) break;
     const end = m.index + m[0].length;
     const change = percentChange(text, m.index, end);
     if (change && !isAboutCpu(text, m.index, end)) found.push(stated(text, m, change));
@@ -97,11 +96,15 @@ function percentRatios(text: string): StatedRatio[] {
 function timesRatios(text: string, hasFigureIn: (s: Span) => boolean): StatedRatio[] {
   const found: StatedRatio[] = [];
   for (const re of [TIMES_RE, TIMES_WORD_RE, FOLD_RE]) {
+    let looked = 0;
     for (const m of text.matchAll(re)) {
-      if (found.length >= MAX_RATIOS) break;
+      if (found.length >= MAX_RATIOS || ++looked > MAX_CANDIDATES) break;
       const ratio = stated(text, m, "times");
       const sentence = sentenceAround(text, ratio.start, ratio.end);
-      if (ratio.value > 0 && (hasFigureIn(sentence) || PERFORMANCE_WORDS.test(text.slice(sentence.start, sentence.end)))) {
+      if (
+        ratio.value > 0 &&
+        (hasFigureIn(sentence) || PERFORMANCE_WORDS.test(text.slice(sentence.start, sentence.end)))
+      ) {
         found.push(ratio);
       }
     }
@@ -125,7 +128,11 @@ function touches(pair: MeasurementPair, span: Span): boolean {
 
 /** The figures a ratio summarises: a pair in its sentence, else the nearest pair before it, else after it.
  * A word in the sentence naming a quantity (IOPS, latency, throughput) narrows the choice to that kind. */
-function pairFor(text: string, ratio: StatedRatio, pairs: readonly MeasurementPair[]): MeasurementPair | undefined {
+function pairFor(
+  text: string,
+  ratio: StatedRatio,
+  pairs: readonly MeasurementPair[],
+): MeasurementPair | undefined {
   const span = sentenceAround(text, ratio.start, ratio.end);
   const hint = familyHint(text.slice(span.start, span.end));
   const ofHint = pairs.filter((p) => p.first.family === hint);
@@ -228,7 +235,8 @@ function checkStatedRatio(text: string, ratio: StatedRatio, pair: MeasurementPai
   const actual = actualFor(ratio, o);
   const holds = ratioHolds(ratio, actual);
   const span = sentenceAround(text, ratio.start, ratio.end);
-  const note = ratio.kind === "times" ? timesNote(ratio, o, actual, holds) : percentNote(ratio, o, actual, holds);
+  const note =
+    ratio.kind === "times" ? timesNote(ratio, o, actual, holds) : percentNote(ratio, o, actual, holds);
   return { kind: "arithmetic", ok: holds, claim: oneLine(text.slice(span.start, span.end)), note };
 }
 

@@ -18,11 +18,8 @@ const ABBREVIATION_BEFORE_DOT = /(?:^|[\s(])(?:e\.g|i\.e|vs|etc|approx|cf|fig|no
 /** CRLF to LF and whitespace-only lines to empty ones, so a blank line is always "\n\n". Lengths shift, so
  * every position used afterwards refers to the normalised text. */
 export function normaliseMessage(message: string): string {
-  return message
-    .replace(/\r\n?/g, "\n")
-    .split("\n")
-    .map((line) => line.trimEnd())
-    .join("\n");
+  // The lookbehind makes each run of blanks start a match only once, keeping this linear.
+  return message.replace(/\r\n?/g, "\n").replace(/(?<![ \t])[ \t]+(?=\n|$)/g, "");
 }
 
 function isSentenceEnd(text: string, dot: number): boolean {

@@ -16,7 +16,8 @@ const REAL_REGRESSION_RE =
 const FIXES_TRAILER_RE = /^Fixes:[ \t]/im;
 
 /** "no regression", "without regressions", "regression tests": not a claim about the default. */
-const NEGATED_BEFORE_RE = /\b(?:no|without|any|avoids?|avoiding|prevents?|preventing|zero|not a)[ \t](?:[A-Za-z-]{1,15}[ \t])?$/i;
+const NEGATED_BEFORE_RE =
+  /\b(?:no|not|never|without|any|avoids?|avoiding|prevents?|preventing|zero)[ \t](?:[A-Za-z-]{1,15}[ \t])?$/i;
 const NOT_A_CLAIM_AFTER_RE = /^[ \t]?(?:tests?|testing|suites?|checks?|runs?)\b/i;
 
 const NO_COST_RE =
@@ -37,6 +38,13 @@ export interface WordingContext {
 function sentenceOf(text: string, start: number, end: number): string {
   const span = sentenceAround(text, start, end);
   return text.slice(span.start, span.end);
+}
+
+/** The sentence and the one before it, for "Make lazy the default. It is always faster." */
+function withPreviousSentence(text: string, start: number, end: number): string {
+  const span = sentenceAround(text, start, end);
+  const back = Math.max(0, span.start - 2);
+  return text.slice(sentenceAround(text, back, back).start, span.end);
 }
 
 function isArm64(text: string, context: WordingContext): boolean {
@@ -70,7 +78,12 @@ function regressionChecks(text: string, context: WordingContext): ClaimCheck[] {
     const sentence = sentenceOf(text, m.index, m.index + m[0].length);
     if (flagged.has(sentence) || !isRegressionClaim(text, m, sentence)) continue;
     flagged.add(sentence);
-    checks.push({ kind: "wording", ok: false, claim: oneLine(sentence), note: regressionNote(text, context) });
+    checks.push({
+      kind: "wording",
+      ok: false,
+      claim: oneLine(sentence),
+      note: regressionNote(text, context),
+    });
   }
   return checks;
 }
@@ -79,7 +92,7 @@ const NO_COST_NOTE =
   "Lazy invalidation is not free: until the flush queue is flushed, a device can still reach memory that was " +
   "already unmapped. State the trade-off instead of denying it.";
 const ALWAYS_FASTER_NOTE =
-  "The evidence does not support \"always\": lazy mode gains nothing where the IOMMU driver still invalidates on " +
+  'The evidence does not support "always": lazy mode gains nothing where the IOMMU driver still invalidates on ' +
   "every unmap or the workload is not limited by unmap cost.";
 
 function overstatementChecks(text: string): ClaimCheck[] {
@@ -90,7 +103,8 @@ function overstatementChecks(text: string): ClaimCheck[] {
       if (checks.length >= MAX_WORDING_CHECKS) break;
       if (NEGATED_FREE_RE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
       const sentence = sentenceOf(text, m.index, m.index + m[0].length);
-      if (flagged.has(sentence) || !ABOUT_LAZY_RE.test(sentence)) continue;
+      const about = withPreviousSentence(text, m.index, m.index + m[0].length);
+      if (flagged.has(sentence) || !ABOUT_LAZY_RE.test(about)) continue;
       flagged.add(sentence);
       checks.push({ kind: "wording", ok: false, claim: oneLine(sentence), note });
     }

@@ -37,9 +37,15 @@ Options:
 
 Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage or input error.`;
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got '${value}')`);
+  if (!allowed.includes(value as T))
+    throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got '${value}')`);
   return value as T;
 }
 
@@ -68,11 +74,17 @@ export function parseCliArgs(argv: string[]): CliOptions {
     format: oneOf("format", v.format as string | undefined, FORMATS, "text"),
     tree: v.tree as string | undefined,
     rules: v.rules as string | undefined,
-    failOn: oneOf("fail-on", v["fail-on"] as string | undefined, ["info", "warning", "error", "never"] as const, "error"),
+    failOn: oneOf(
+      "fail-on",
+      v["fail-on"] as string | undefined,
+      ["info", "warning", "error", "never"] as const,
+      "error",
+    ),
     color: oneOf("color", v.color as string | undefined, ["auto", "always", "never"] as const, "auto"),
     help: !!v.help,
     version: !!v.version,
   };
-  if (!opts.help && !opts.version && opts.files.length === 0) throw new UsageError("no input: give patch or mbox files, or - for stdin");
+  if (!opts.help && !opts.version && opts.files.length === 0)
+    throw new UsageError("no input: give patch or mbox files, or - for stdin");
   return opts;
 }

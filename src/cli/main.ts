@@ -1,21 +1,23 @@
 import { readFileSync } from "node:fs";
 import { readInputs } from "../ingest/read.js";
-import { treeFileSource, treeResolver, checkKernelTree } from "../kconfig/tree.js";
+import { checkKernelTree, treeFileSource, treeResolver } from "../kconfig/tree.js";
 import { type Review, SEVERITIES } from "../model.js";
 import { renderJson } from "../render/json.js";
 import { renderMarkdown } from "../render/markdown.js";
 import { renderSarif } from "../render/sarif.js";
 import { renderText } from "../render/text.js";
+import { review } from "../review/review.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
 import { loadRules, type Rule, RuleLoadError } from "../rules/load.js";
-import { review } from "../review/review.js";
 import { type CliOptions, type FailOn, parseCliArgs, USAGE, UsageError } from "./args.js";
 
 // The dry-run front: files in, review on stdout, one-line errors on stderr. It imports nothing of the
 // GitHub App or the mail server, so a single patch is reviewed in well under a second.
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -36,11 +38,16 @@ export function exitCodeFor(result: Review, failOn: FailOn, inputErrors: number)
   if (inputErrors > 0) return 2;
   if (failOn === "never") return 0;
   const threshold = SEVERITIES.indexOf(failOn);
-  const reached = result.patches.some((p) => p.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold));
+  const reached = result.patches.some((p) =>
+    p.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold),
+  );
   return reached ? 1 : 0;
 }
 
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+export async function main(
+  argv: string[],
+  io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+): Promise<number> {
   const fail = (msg: string) => {
     io.stderr.write(`iommu-review: ${msg}\n`);
     return 2;
@@ -49,7 +56,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   try {
     opts = parseCliArgs(argv);
   } catch (e) {
-    if (e instanceof UsageError) return fail(`${e.message}\n${USAGE.split("\n")[0]}\nTry 'iommu-review --help'.`);
+    if (e instanceof UsageError)
+      return fail(`${e.message}\n${USAGE.split("\n")[0]}\nTry 'iommu-review --help'.`);
     throw e;
   }
   if (opts.help) {
@@ -79,7 +87,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   for (const item of items) {
     if (item.kind !== "error") continue;
     inputErrors++;
-    const fromSameFile = items.filter((i) => (i.kind === "patch" ? i.patch.source : i.source) === item.source);
+    const fromSameFile = items.filter(
+      (i) => (i.kind === "patch" ? i.patch.source : i.source) === item.source,
+    );
     const where = fromSameFile.length > 1 ? ` (message ${item.position + 1})` : "";
     io.stderr.write(`iommu-review: ${item.source}${where}: ${item.error}\n`);
   }
@@ -88,7 +98,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     files: opts.tree ? treeFileSource(opts.tree) : undefined,
     resolver: opts.tree ? treeResolver(opts.tree) : undefined,
   });
-  const color = opts.color === "always" || (opts.color === "auto" && !!(io.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);
+  const color =
+    opts.color === "always" ||
+    (opts.color === "auto" && !!(io.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);
   io.stdout.write(render(result, opts, rules, color));
   return exitCodeFor(result, opts.failOn, inputErrors);
 }

@@ -2,6 +2,7 @@
 
 import { readFile } from "node:fs/promises";
 import type { InputItem } from "../model.js";
+import { errorMessage } from "../parse/errors.js";
 import { diffToItem, messageToItem } from "../parse/patch.js";
 import { detectFormat, withoutLeadingBlank } from "./format.js";
 import { splitMboxBuffer, unescapeMboxrd } from "./mbox.js";
@@ -22,7 +23,7 @@ export async function readInputs(paths: string[], opts: ReadOptions = {}): Promi
         kind: "error",
         source: path,
         position: 0,
-        error: `cannot read file: ${errorText(error)}`,
+        error: `cannot read file: ${errorMessage(error)}`,
       });
       continue;
     }
@@ -67,9 +68,4 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
     chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
   }
   return Buffer.concat(chunks);
-}
-
-/** Node's fs errors read "ENOENT: no such file or directory, open 'x'": short and to the point. */
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

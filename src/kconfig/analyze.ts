@@ -59,22 +59,49 @@ function quoteFor(h: Hunk, changed: readonly HunkLine[]): HunkLine[] {
 
 const norm = (s: string) => s.replace(/#.*$/, "").trim().replace(/\s+/g, " ");
 
+interface Spliced {
+  pre: string;
+  post: string;
+  /** Where each hunk line stands in the spliced pre- and post-image (the block's own numbering). */
+  lineIn: LineLookup;
+}
+
+interface LineLookup {
+  pre(l: HunkLine): number | undefined;
+  post(l: HunkLine): number | undefined;
+}
+
+const HUNK_NUMBERING: LineLookup = { pre: (l) => l.oldLine, post: (l) => l.newLine };
+
 /** Replaces the hunk's pre-image lines inside a recorded block by its post-image lines; undefined if absent. */
-function splice(block: string, h: Hunk): { pre: string; post: string } | undefined {
+function splice(block: string, h: Hunk): Spliced | undefined {
   const blockLines = block.split("\n");
-  const want = h.lines.filter((l) => l.kind !== "add" && norm(l.text) !== "").map((l) => norm(l.text));
-  if (want.length === 0) return undefined;
+  const preLines = h.lines.filter((l) => l.kind !== "add" && norm(l.text) !== "");
+  if (preLines.length === 0) return undefined;
+  const want = preLines.map((l) => norm(l.text));
   const nonBlank = blockLines.map((l, i) => ({ n: norm(l), i })).filter((x) => x.n !== "");
   for (let s = 0; s + want.length <= nonBlank.length; s++) {
     if (!want.every((w, k) => nonBlank[s + k]!.n === w)) continue;
     const first = nonBlank[s]!.i;
     const last = nonBlank[s + want.length - 1]!.i;
-    const replacement = h.lines.filter((l) => l.kind !== "del").map((l) => l.text);
-    // Leading/trailing hunk context that was blank is dropped from `want`; keep the replacement aligned by
-    // trimming the same blank lines.
-    while (replacement.length && norm(replacement[0]!) === "" && norm(h.lines[0]!.text) === "") replacement.shift();
-    const post = [...blockLines.slice(0, first), ...replacement, ...blockLines.slice(last + 1)].join("\n");
-    return { pre: block, post };
+    // The replacement runs from the first matched non-blank hunk line to the last one.
+    const from = h.lines.indexOf(preLines[0]!);
+    const to = h.lines.indexOf(preLines[preLines.length - 1]!);
+    const middle = h.lines.slice(from, to + 1);
+    const tail = h.lines.slice(to + 1).filter((l) => l.kind === "add"); // additions after the last pre line
+    const replacement = [...middle, ...tail].filter((l) => l.kind !== "del");
+    const post = [
+      ...blockLines.slice(0, first),
+      ...replacement.map((l) => l.text),
+      ...blockLines.slice(last + 1),
+    ];
+    const preAt = new Map(preLines.map((l, k) => [l, nonBlank[s + k]!.i + 1]));
+    const postAt = new Map(replacement.map((l, k) => [l, first + 1 + k]));
+    return {
+      pre: block,
+      post: post.join("\n"),
+      lineIn: { pre: (l) => preAt.get(l), post: (l) => postAt.get(l) },
+    };
   }
   return undefined;
 }
@@ -124,14 +151,22 @@ function finishAnchors(changes: EntryChange[]): EntryChange[] {
   for (const c of changes) {
     const add = c.changed.find((l) => l.kind === "add");
     c.anchor = add ? { line: add.newLine!, side: "new" } : { line: c.changed[0]!.oldLine!, side: "old" };
-    c.quote.sort((a, b) => (a.oldLine ?? a.newLine ?? 0) - (b.oldLine ?? b.newLine ?? 0) || order(a) - order(b));
+    c.quote.sort(
+      (a, b) => (a.oldLine ?? a.newLine ?? 0) - (b.oldLine ?? b.newLine ?? 0) || order(a) - order(b),
+    );
   }
   return changes;
 }
 const order = (l: HunkLine) => (l.kind === "del" ? 0 : l.kind === "add" ? 1 : 0);
 
 /** Using whole pre- and post-images. */
-function analyzeWhole(file: FileDiff, preText: string, postText: string, basis: EvaluationBasis): EntryChange[] {
+function analyzeWhole(
+  file: FileDiff,
+  preText: string,
+  postText: string,
+  basis: EvaluationBasis,
+  lineIn: LineLookup = HUNK_NUMBERING,
+): EntryChange[] {
   const pre = parseKconfig(toView(preText));
   const post = parseKconfig(toView(postText));
   const postByKey = new Map(post.map((e) => [entryKey(subjectOf(e)), subjectOf(e)]));
@@ -140,7 +175,8 @@ function analyzeWhole(file: FileDiff, preText: string, postText: string, basis: 
   for (const h of file.hunks) {
     for (const l of h.lines) {
       if (l.kind === "context") continue;
-      const own = l.kind === "del" ? entryAt(pre, l.oldLine!) : entryAt(post, l.newLine!);
+      const at = l.kind === "del" ? lineIn.pre(l) : lineIn.post(l);
+      const own = at === undefined ? undefined : entryAt(l.kind === "del" ? pre : post, at);
       if (!own) continue; // a line outside any entry (blank, comment, source, menu)
       const subject = subjectOf(own);
       const key = entryKey(subject) ?? `unnamed:${subject.startLine}`;
@@ -174,15 +210,24 @@ function analyzeHunks(file: FileDiff, opts: AnalyzeOptions): EntryChange[] {
       if (!complete) {
         const spliced = spliceRecorded(file.path, h, opts.recorded ?? []);
         if (spliced) {
-          for (const c of analyzeWhole({ ...file, hunks: [h] }, spliced.pre, spliced.post, spliced.basis)) {
+          for (const c of analyzeWhole(
+            { ...file, hunks: [h] },
+            spliced.pre,
+            spliced.post,
+            spliced.basis,
+            spliced.lineIn,
+          )) {
             const key = c.key;
-            for (const line of c.changed) record(map, key, file.path, c.basis, line, h, c.before, c.after, false);
+            for (const line of c.changed)
+              record(map, key, file.path, c.basis, line, h, c.before, c.after, false);
           }
           break; // the whole hunk was handled through the recorded block
         }
       }
       const key =
-        entryKey(subject) ?? (subject.headerSeen ? undefined : keyFromSection(h.section)) ?? `unnamed:${h.oldStart}`;
+        entryKey(subject) ??
+        (subject.headerSeen ? undefined : keyFromSection(h.section)) ??
+        `unnamed:${h.oldStart}`;
       const other = l.kind === "del" ? post : pre;
       const twin = other.map(subjectOf).find((e) => (entryKey(e) ?? `unnamed:${h.oldStart}`) === key);
       const before = l.kind === "del" ? subject : twin;
@@ -191,7 +236,8 @@ function analyzeHunks(file: FileDiff, opts: AnalyzeOptions): EntryChange[] {
         ? { source: "patch", detail: "computed from the hunk, which shows the whole entry" }
         : {
             source: "patch",
-            detail: "computed from the hunk alone, which does not show the whole entry; run with --tree for certainty",
+            detail:
+              "computed from the hunk alone, which does not show the whole entry; run with --tree for certainty",
           };
       record(map, key, file.path, basis, l, h, before, after, !subject.endSeen);
     }
@@ -203,7 +249,7 @@ function spliceRecorded(
   path: string,
   h: Hunk,
   recorded: readonly RecordedBlock[],
-): { pre: string; post: string; basis: EvaluationBasis } | undefined {
+): (Spliced & { basis: EvaluationBasis }) | undefined {
   for (const r of recorded) {
     if (r.path !== path) continue;
     const s = splice(r.kconfig, h);

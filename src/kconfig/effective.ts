@@ -1,5 +1,5 @@
 import { ARCHES, type ArchInfo, archLookup } from "./arches.js";
-import { type Value, evaluate, type SymbolLookup, tristateName } from "./evaluate.js";
+import { evaluate, type SymbolLookup, tristateName, type Value } from "./evaluate.js";
 import { type Expr, printExpr } from "./expr.js";
 import type { KconfigEntry } from "./parse.js";
 
@@ -70,7 +70,8 @@ class DecisionBuilder {
   }
   finish(otherwise: string): Decision {
     // Trailing branches that give the same value as the fallback change nothing.
-    while (this.branches.length && this.branches[this.branches.length - 1]!.value === otherwise) this.branches.pop();
+    while (this.branches.length && this.branches[this.branches.length - 1]!.value === otherwise)
+      this.branches.pop();
     return { branches: this.branches, otherwise };
   }
 }
@@ -122,7 +123,8 @@ export function symbolDecision(entry: KconfigEntry, env: SymbolLookup, opts: Dec
     const cond = def.cond ? evaluate(def.cond, env) : Y;
     if (cond.known && cond.tri === 0) continue;
     const isTristate = entry.type === "bool" || entry.type === "tristate" || entry.type === undefined;
-    const value = def.value.type === "lit" && !isTristate ? `"${def.value.value}"` : valueText(evaluate(def.value, env));
+    const value =
+      def.value.type === "lit" && !isTristate ? `"${def.value.value}"` : valueText(evaluate(def.value, env));
     if (d.add(cond, value)) return d.finish(value);
   }
   return d.finish(opts.tailUnknown ? NOT_SHOWN : none);
@@ -141,7 +143,8 @@ export function decideForArches(
 ): ArchDecision[] {
   return arches.map((arch) => {
     const env = archEnv(arch, opts.resolver);
-    const decision = entry.kind === "choice" ? choiceDecision(entry, env, opts) : symbolDecision(entry, env, opts);
+    const decision =
+      entry.kind === "choice" ? choiceDecision(entry, env, opts) : symbolDecision(entry, env, opts);
     return { arch, decision };
   });
 }

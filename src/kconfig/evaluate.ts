@@ -69,7 +69,8 @@ export function evaluate(e: Expr, lookup: SymbolLookup): Value {
       const r = evaluate(e.right, lookup);
       const absorbing = e.type === "and" ? 0 : 2; // n && x = n; y || x = y
       if ((l.known && l.tri === absorbing) || (r.known && r.tri === absorbing)) return known(absorbing);
-      if (l.known && r.known) return known((e.type === "and" ? Math.min(l.tri, r.tri) : Math.max(l.tri, r.tri)) as Tristate);
+      if (l.known && r.known)
+        return known((e.type === "and" ? Math.min(l.tri, r.tri) : Math.max(l.tri, r.tri)) as Tristate);
       const identity = e.type === "and" ? 2 : 0; // y && x = x; n || x = x
       if (l.known && l.tri === identity) return r;
       if (r.known && r.tri === identity) return l;

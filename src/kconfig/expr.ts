@@ -147,7 +147,8 @@ function flatten(e: Expr, type: "and" | "or"): Expr[] {
  */
 export function printExpr(e: Expr, canonical = false): string {
   const prec = (x: Expr) => (x.type === "or" ? 1 : x.type === "and" ? 2 : 3);
-  const wrap = (x: Expr, min: number) => (prec(x) < min ? `(${printExpr(x, canonical)})` : printExpr(x, canonical));
+  const wrap = (x: Expr, min: number) =>
+    prec(x) < min ? `(${printExpr(x, canonical)})` : printExpr(x, canonical);
   switch (e.type) {
     case "sym":
       return e.name;

@@ -73,7 +73,12 @@ export function splitIf(text: string): { value: string; cond?: string } {
     if (c === '"' || c === "'") quote = c;
     else if (c === "(") depth++;
     else if (c === ")") depth--;
-    else if (depth === 0 && text.startsWith("if", i) && /\s/.test(text[i - 1] ?? "") && /\s/.test(text[i + 2] ?? "")) {
+    else if (
+      depth === 0 &&
+      text.startsWith("if", i) &&
+      /\s/.test(text[i - 1] ?? "") &&
+      /\s/.test(text[i + 2] ?? "")
+    ) {
       return { value: text.slice(0, i).trim(), cond: text.slice(i + 2).trim() };
     }
   }
@@ -133,7 +138,12 @@ export function parseKconfig(input: readonly ViewLine[]): KconfigEntry[] {
   let choice: KconfigEntry | undefined;
   let helpIndent = -1; // >= 0 while inside a help text: the indentation of the "help" line
 
-  const newEntry = (kind: KconfigEntry["kind"], line: number, headerSeen: boolean, name?: string): KconfigEntry => ({
+  const newEntry = (
+    kind: KconfigEntry["kind"],
+    line: number,
+    headerSeen: boolean,
+    name?: string,
+  ): KconfigEntry => ({
     kind,
     name,
     dependsOn: [],
@@ -162,8 +172,9 @@ export function parseKconfig(input: readonly ViewLine[]): KconfigEntry[] {
     const text = stripComment(raw).trim();
     if (text === "") continue;
 
-    let m: RegExpExecArray | null;
-    if ((m = ENTRY_RE.exec(text))) {
+    const entryMatch = ENTRY_RE.exec(text);
+    if (entryMatch) {
+      const m = entryMatch;
       close();
       current = newEntry(m[1] as "config" | "menuconfig", line, true, m[2]);
       if (choice) {
@@ -173,7 +184,9 @@ export function parseKconfig(input: readonly ViewLine[]): KconfigEntry[] {
       entries.push(current);
       continue;
     }
-    if ((m = CHOICE_RE.exec(text))) {
+    const choiceMatch = CHOICE_RE.exec(text);
+    if (choiceMatch) {
+      const m = choiceMatch;
       close();
       current = newEntry("choice", line, true, m[1]);
       choice = current;

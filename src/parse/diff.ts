@@ -18,6 +18,7 @@ export interface LocatedDiff {
 }
 
 const GIT_FILE_HEADER = "diff --git ";
+const SPACE = 0x20;
 const EXTENDED_HEADER =
   /^(?:old mode |new mode |deleted file mode |new file mode |copy from |copy to |rename from |rename to |similarity index |dissimilarity index |index )/;
 
@@ -207,6 +208,9 @@ function toHunk(chunk: parseDiff.Chunk): Hunk {
   const lines: HunkLine[] = new Array(chunk.changes.length);
   let n = 0;
   for (const change of chunk.changes) {
+    // parse-diff reads any line as context until the header's counts run out; when a hand-edited hunk
+    // undercounts, that runs into the prose after it. A real context line starts with " " (or is empty).
+    if (change.type === "normal" && change.content !== "" && change.content.charCodeAt(0) !== SPACE) break;
     const text = change.content.slice(1);
     if (change.type === "normal")
       lines[n++] = { kind: "context", text, oldLine: change.ln1, newLine: change.ln2 };

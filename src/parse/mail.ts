@@ -3,9 +3,11 @@
 
 import PostalMime, { type Address, type Attachment, type Email } from "postal-mime";
 import type { Person } from "../model.js";
+import { errorMessage } from "./errors.js";
+import { decodePlainBody, plainBodyLayout } from "./plain-body.js";
 
 export interface MailHeaders {
-  /** Decoded, unfolded; "" when absent. */
+  /** Decoded, whitespace runs (folding) collapsed to one space; "" when absent. */
   subject: string;
   from?: Person;
   /** ISO 8601; absent when the Date header is missing or unreadable. */
@@ -40,42 +42,38 @@ const KNOWN_HEADERS = new Set(["from", "subject", "date", "message-id"]);
 
 /** Rejects with an Error saying what is wrong when `raw` is not a readable mail message. */
 export async function parseMessage(raw: Buffer | string): Promise<ParsedMessage> {
-  const message = withoutEnvelopeLine(raw);
+  const message = withoutEnvelopeLine(typeof raw === "string" ? Buffer.from(raw, "utf8") : raw);
   checkLooksLikeMail(message);
+  const plain = plainBodyLayout(message);
   let email: Email;
   try {
-    email = await PostalMime.parse(message);
+    email = await PostalMime.parse(plain ? message.subarray(0, plain.headerEnd) : message);
   } catch (error) {
-    throw new Error(`cannot decode message: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot decode message: ${errorMessage(error)}`);
   }
   if (!email.headers.some((header) => KNOWN_HEADERS.has(header.key))) {
     throw new Error("not a mail message: no From, Subject, Date or Message-ID header");
   }
-  return { headers: readHeaders(email), body: readBody(email) };
+  const body = plain ? decodePlainBody(message.subarray(plain.bodyStart), plain) : readBody(email);
+  return { headers: readHeaders(email), body };
 }
 
 /** An mbox "From " line left at the top of a single message is not a header. */
-function withoutEnvelopeLine(raw: Buffer | string): Buffer | string {
-  if (typeof raw === "string") {
-    return raw.startsWith("From ") ? raw.slice(raw.indexOf("\n") + 1 || raw.length) : raw;
-  }
-  if (raw.length >= 5 && raw.toString("latin1", 0, 5) === "From ") {
-    const eol = raw.indexOf(0x0a);
-    return eol < 0 ? raw.subarray(raw.length) : raw.subarray(eol + 1);
-  }
-  return raw;
+function withoutEnvelopeLine(raw: Buffer): Buffer {
+  if (raw.length < 5 || raw.toString("latin1", 0, 5) !== "From ") return raw;
+  const eol = raw.indexOf(0x0a);
+  return eol < 0 ? raw.subarray(raw.length) : raw.subarray(eol + 1);
 }
 
-function checkLooksLikeMail(raw: Buffer | string): void {
-  const head =
-    typeof raw === "string" ? raw.slice(0, 1000) : raw.toString("latin1", 0, Math.min(raw.length, 1000));
+function checkLooksLikeMail(raw: Buffer): void {
+  const head = raw.toString("latin1", 0, Math.min(raw.length, 1000));
   if (head.trim() === "") throw new Error("empty message");
   if (!HEADER_FIELD.test(head)) throw new Error("not a mail message: no header lines at the top");
 }
 
 function readHeaders(email: Email): MailHeaders {
   const headers: MailHeaders = {
-    subject: email.subject ?? "",
+    subject: (email.subject ?? "").replace(/\s+/g, " ").trim(),
     references: email.references ? messageIds(email.references) : [],
     to: people(email.to),
     cc: people(email.cc),

@@ -3,6 +3,7 @@
 import { addressParser } from "postal-mime";
 import type { InputItem, Patch, Person } from "../model.js";
 import { locateDiff } from "./diff.js";
+import { errorMessage } from "./errors.js";
 import { type ParsedMessage, parseMessage } from "./mail.js";
 import { parseSubject } from "./subject.js";
 
@@ -21,12 +22,12 @@ export async function messageToItem(
   try {
     mail = await parseMessage(raw);
   } catch (error) {
-    return { kind: "error", source, position, error: errorText(error) };
+    return { kind: "error", source, position, error: errorMessage(error) };
   }
   try {
     return mailToItem(mail, source, position);
   } catch (error) {
-    return { kind: "error", source, position, error: `cannot parse patch: ${errorText(error)}` };
+    return { kind: "error", source, position, error: `cannot parse patch: ${errorMessage(error)}` };
   }
 }
 
@@ -110,8 +111,4 @@ function splitInBodyHeaders(body: string): { author?: Person; rest: string } {
   const address = fromLine ? addressParser(fromLine[1]!.trim())[0] : undefined;
   if (!address?.address) return { rest };
   return { author: { name: address.name, email: address.address }, rest };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import { type EntryChange, analyzeKconfigFile, type RecordedBlock } from "../kconfig/analyze.js";
+import { analyzeKconfigFile, type EntryChange, type RecordedBlock } from "../kconfig/analyze.js";
 import type { SymbolResolver } from "../kconfig/effective.js";
 import type { FileDiff, FileSource, InputItem, Patch, PatchReview, Review } from "../model.js";
 import type { RuleContext } from "../rules/context.js";
@@ -15,7 +15,9 @@ export interface ReviewOptions {
 }
 
 function recordedBlocks(rules: readonly Rule[]): RecordedBlock[] {
-  return rules.flatMap((r) => (r.upstream ? [{ path: r.upstream.path, kernel: r.upstream.kernel, kconfig: r.upstream.kconfig }] : []));
+  return rules.flatMap((r) =>
+    r.upstream ? [{ path: r.upstream.path, kernel: r.upstream.kernel, kconfig: r.upstream.kconfig }] : [],
+  );
 }
 
 /** Reviews one patch: every rule, then the commit-message checks if some rule that wants them fired. */
@@ -37,7 +39,9 @@ export function reviewPatch(patch: Patch, opts: ReviewOptions): PatchReview {
   };
   const findings = opts.rules.flatMap((rule) => evaluateRule(rule, ctx));
   const wantsClaims = findings.some((f) => opts.rules.find((r) => r.id === f.rule)?.claims);
-  const changedArches = [...new Set(findings.flatMap((f) => f.table.filter((r) => r.changed).map((r) => r.arch)))];
+  const changedArches = [
+    ...new Set(findings.flatMap((f) => f.table.filter((r) => r.changed).map((r) => r.arch))),
+  ];
   return {
     source: patch.source,
     position: patch.position,

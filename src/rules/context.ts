@@ -1,6 +1,14 @@
-import type { ArchResult, EvaluationBasis, FileDiff, FileSource, HunkLine, Patch, Severity } from "../model.js";
 import type { EntryChange } from "../kconfig/analyze.js";
 import type { SymbolResolver } from "../kconfig/effective.js";
+import type {
+  ArchResult,
+  EvaluationBasis,
+  FileDiff,
+  FileSource,
+  HunkLine,
+  Patch,
+  Severity,
+} from "../model.js";
 
 /** What a rule evaluator gets: the patch, and the shared (cached) Kconfig analysis of its files. */
 export interface RuleContext {

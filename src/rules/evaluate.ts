@@ -43,7 +43,10 @@ export function evaluateRule(rule: Rule, ctx: RuleContext): Finding[] {
     subject: hit.subject,
     table: hit.table,
     basis: hit.basis,
-    arguments: rule.arguments.map((a) => ({ ...a, category: a.category as Finding["arguments"][number]["category"] })),
+    arguments: rule.arguments.map((a) => ({
+      ...a,
+      category: a.category as Finding["arguments"][number]["category"],
+    })),
     quote: hit.quote,
     fingerprint: fingerprintOf(rule.id, hit),
   }));

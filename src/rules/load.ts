@@ -30,7 +30,11 @@ function findRuleFiles(dir: string): string[] {
   try {
     names = readdirSync(dir).sort();
   } catch (e) {
-    throw new RuleLoadError(dir, undefined, `cannot read rules folder (${(e as NodeJS.ErrnoException).code})`);
+    throw new RuleLoadError(
+      dir,
+      undefined,
+      `cannot read rules folder (${(e as NodeJS.ErrnoException).code})`,
+    );
   }
   const files: string[] = [];
   for (const name of names) {

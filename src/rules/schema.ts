@@ -45,8 +45,11 @@ const matchSchema = z
     paths: z.array(z.string().min(1)).min(1),
     /** Path globs to leave out. */
     excludePaths: z.array(z.string().min(1)).optional(),
-    /** kconfig-choice-default: the choice's prompt, e.g. "IOMMU default domain type". */
-    choice: z.string().optional(),
+    /**
+     * kconfig-choice-default: the choice's prompt, e.g. "IOMMU default domain type", or a list of prompts when
+     * the choice was renamed over time.
+     */
+    choice: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** kconfig-default: the config symbols watched; config-setting: the CONFIG_ symbols (without CONFIG_). */
     symbols: z.array(z.string().regex(/^[A-Za-z0-9_]+$/)).optional(),
     /** kconfig-default: skip these symbols / choices (the generic rule leaves the IOMMU choice to its own rule). */
@@ -90,13 +93,21 @@ export const ruleSchema = z
   .superRefine((rule, ctx) => {
     const m = rule.match;
     if (m.kind === "kconfig-choice-default" && !m.choice)
-      ctx.addIssue({ code: "custom", path: ["match", "choice"], message: "required for kind kconfig-choice-default" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["match", "choice"],
+        message: "required for kind kconfig-choice-default",
+      });
     if ((m.kind === "c-code" || m.kind === "config-setting") && !m.patterns?.length && !m.symbols?.length)
       ctx.addIssue({ code: "custom", path: ["match", "patterns"], message: `required for kind ${m.kind}` });
     const ids = new Set<string>();
     rule.arguments.forEach((a, i) => {
       if (ids.has(a.id))
-        ctx.addIssue({ code: "custom", path: ["arguments", i, "id"], message: `duplicate argument id ${a.id}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["arguments", i, "id"],
+          message: `duplicate argument id ${a.id}`,
+        });
       ids.add(a.id);
     });
   });

@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -129,6 +130,8 @@ export function kernelTree(): Promise<string | undefined> {
         if (done()) return;
         rmSync(marker, { force: true });
         rmSync(tree, { recursive: true, force: true });
+        for (const left of readdirSync(cache)) // by a run killed while extracting
+          if (left.startsWith("src.partial-")) rmSync(join(cache, left), { recursive: true, force: true });
         const tmp = mkdtempSync(join(cache, "src.partial-"));
         try {
           // Multi-threaded xz roughly halves the time on the Debian tarball (it is written in blocks).
@@ -301,10 +304,13 @@ export async function defconfigsWith(
   return withEdits(tree, edits, async () => {
     const results = new Map<string, Map<string, string>>();
     const queue = [...arches];
-    const workers = Array.from({ length: Math.min(queue.length, Math.max(1, availableParallelism())) }, async () => {
-      for (let arch = queue.shift(); arch !== undefined; arch = queue.shift())
-        results.set(arch, await defconfigOnce(tree, tool, arch));
-    });
+    const workers = Array.from(
+      { length: Math.min(queue.length, Math.max(1, availableParallelism())) },
+      async () => {
+        for (let arch = queue.shift(); arch !== undefined; arch = queue.shift())
+          results.set(arch, await defconfigOnce(tree, tool, arch));
+      },
+    );
     await Promise.all(workers);
     return new Map(arches.map((a) => [a, results.get(a)!]));
   });

@@ -41,7 +41,13 @@ describe("parseUnifiedDiff on a format-patch mail", () => {
     const [file] = parseUnifiedDiff(mail);
     const [first, second] = file!.hunks;
     expect(file!.hunks).toHaveLength(2);
-    expect(first).toMatchObject({ oldStart: 17, oldLines: 6, newStart: 17, newLines: 7, section: "config WIDGET_CORE" });
+    expect(first).toMatchObject({
+      oldStart: 17,
+      oldLines: 6,
+      newStart: 17,
+      newLines: 7,
+      section: "config WIDGET_CORE",
+    });
     expect(first!.lines[0]).toEqual({ kind: "context", text: "choice", oldLine: 17, newLine: 17 });
     expect(first!.lines[3]).toEqual({
       kind: "add",
@@ -140,13 +146,23 @@ describe("parseUnifiedDiff on a git diff of every kind of change", () => {
   });
 
   test("binary files, new and modified", () => {
-    expect(byPath(files, "tools/widget/new.bin")).toMatchObject({ oldPath: null, status: "binary", hunks: [] });
+    expect(byPath(files, "tools/widget/new.bin")).toMatchObject({
+      oldPath: null,
+      status: "binary",
+      hunks: [],
+    });
     expect(byPath(files, "tools/widget/blob.bin")).toMatchObject({
       oldPath: "tools/widget/blob.bin",
       status: "binary",
     });
     expect(parseUnifiedDiff(fixture("git-binary-patch.diff"))).toEqual([
-      { oldPath: null, newPath: "tools/widget/new.bin", path: "tools/widget/new.bin", status: "binary", hunks: [] },
+      {
+        oldPath: null,
+        newPath: "tools/widget/new.bin",
+        path: "tools/widget/new.bin",
+        status: "binary",
+        hunks: [],
+      },
     ]);
   });
 
@@ -246,13 +262,16 @@ describe("parseUnifiedDiff on other diffs", () => {
   test("text without a diff", () => {
     expect(parseUnifiedDiff("")).toEqual([]);
     expect(parseUnifiedDiff("Hello,\n\n--- \nnot a diff\n+++ nor this\n")).toEqual([]);
-    expect(parseUnifiedDiff("> diff --git a/x b/x\n> --- a/x\n> +++ b/x\n> @@ -1 +1 @@\n> -a\n> +b\n")).toEqual([]);
+    expect(
+      parseUnifiedDiff("> diff --git a/x b/x\n> --- a/x\n> +++ b/x\n> @@ -1 +1 @@\n> -a\n> +b\n"),
+    ).toEqual([]);
   });
 });
 
 describe("parseHunkOnly", () => {
   test("GitHub's per-file patch", () => {
-    const patch = "@@ -3,3 +3,4 @@ config WIDGET_CORE\n choice\n+\tdefault y\n \thelp\n \t  Text.\n@@ -20,2 +21,1 @@\n-x\n y";
+    const patch =
+      "@@ -3,3 +3,4 @@ config WIDGET_CORE\n choice\n+\tdefault y\n \thelp\n \t  Text.\n@@ -20,2 +21,1 @@\n-x\n y";
     const file = parseHunkOnly("drivers/widget/Kconfig", patch);
     expect(file).toMatchObject({
       oldPath: "drivers/widget/Kconfig",

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
+import PostalMime from "postal-mime";
 import { parseUnifiedDiff } from "../../src/parse/diff.js";
 import { parseMessage } from "../../src/parse/mail.js";
 import { fixture } from "./fixtures.js";
@@ -22,7 +23,11 @@ const CONF_PATCH = [
   "",
 ].join("\n");
 
-function headers(contentType: string, transferEncoding: string, subject = "[PATCH] widget: Raise the threshold"): string {
+function headers(
+  contentType: string,
+  transferEncoding: string,
+  subject = "[PATCH] widget: Raise the threshold",
+): string {
   return [
     "From: Alice Example <alice@example.org>",
     "To: widgets@lists.example.org",
@@ -142,7 +147,8 @@ describe("parseMessage bodies", () => {
 
   test("ISO-8859-1 quoted-printable", async () => {
     const text = CONF_PATCH.replace("Alice Example", "Aliz\u00e9e");
-    const raw = headers("text/plain; charset=iso-8859-1", "quoted-printable") + encodeQuotedPrintable(text, "latin1");
+    const raw =
+      headers("text/plain; charset=iso-8859-1", "quoted-printable") + encodeQuotedPrintable(text, "latin1");
     expect(raw).toContain("Aliz=E9e");
     expect((await parseMessage(raw)).body).toBe(text);
   });
@@ -208,7 +214,45 @@ describe("parseMessage rejects what is not a mail message", () => {
   });
 
   test("an mbox 'From ' line on top is skipped", async () => {
-    const { headers: parsed } = await parseMessage(`From mboxrd@z Thu Jan  1 00:00:00 1970\n${headers("text/plain", "7bit")}x\n`);
+    const { headers: parsed } = await parseMessage(
+      `From mboxrd@z Thu Jan  1 00:00:00 1970\n${headers("text/plain", "7bit")}x\n`,
+    );
     expect(parsed.from?.email).toBe("alice@example.org");
+  });
+});
+
+describe("the plain text/plain fast path decodes as postal-mime does", () => {
+  const bodies = [
+    CONF_PATCH,
+    "no final newline",
+    "crlf\r\nlines\r\n",
+    "caf\u00e9 \u2014 utf-8\n",
+    "",
+    "\n\nleading blank lines\n",
+  ];
+  const variants: [string, string, (body: string) => string][] = [
+    ["text/plain; charset=utf-8", "8bit", (b) => b],
+    ["text/plain", "7bit", (b) => b],
+    [
+      'text/plain; charset="utf-8"',
+      "base64",
+      (b) => Buffer.from(b).toString("base64").replace(/.{76}/g, "$&\n"),
+    ],
+  ];
+  test.each(variants)("%s, %s", async (contentType, encoding, encode) => {
+    for (const body of bodies) {
+      const raw = headers(contentType, encoding) + encode(body);
+      const reference = (await PostalMime.parse(raw)).text ?? "";
+      expect((await parseMessage(raw)).body).toBe(reference.replace(/\r\n/g, "\n"));
+    }
+  });
+
+  test("Content-Disposition: attachment on the only part is left to postal-mime", async () => {
+    const raw =
+      headers("text/plain", "7bit").replace(
+        "MIME-Version",
+        'Content-Disposition: attachment; filename="x.patch"\nMIME-Version',
+      ) + CONF_PATCH;
+    expect((await parseMessage(raw)).body).toBe(CONF_PATCH);
   });
 });

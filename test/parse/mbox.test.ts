@@ -14,7 +14,8 @@ async function splitInChunks(mbox: Buffer, chunkSizes: number[]): Promise<string
     }
   }
   const messages: string[] = [];
-  for await (const message of splitMboxStream(chunks())) messages.push(unescapeMboxrd(message).toString("utf8"));
+  for await (const message of splitMboxStream(chunks()))
+    messages.push(unescapeMboxrd(message).toString("utf8"));
   return messages;
 }
 
@@ -52,7 +53,10 @@ describe("splitMbox", () => {
 
   test("'From' not followed by a space, or not at column 0, is not a separator", () => {
     const mbox = "From a\nSubject: 1\n\nFromage\n From here\nx From y\n\nFrom b\nSubject: 2\n\nbody\n";
-    expect(splitMbox(mbox)).toEqual(["Subject: 1\n\nFromage\n From here\nx From y\n", "Subject: 2\n\nbody\n"]);
+    expect(splitMbox(mbox)).toEqual([
+      "Subject: 1\n\nFromage\n From here\nx From y\n",
+      "Subject: 2\n\nbody\n",
+    ]);
   });
 
   test("edge cases: empty input, no trailing newline, text before the first separator, CRLF", () => {
@@ -83,7 +87,9 @@ describe("splitMboxStream", () => {
 
   test("reads a Node stream", async () => {
     const messages: Buffer[] = [];
-    for await (const message of splitMboxStream(Readable.from([series.subarray(0, 100), series.subarray(100)]))) {
+    for await (const message of splitMboxStream(
+      Readable.from([series.subarray(0, 100), series.subarray(100)]),
+    )) {
       messages.push(message);
     }
     expect(messages).toEqual(splitMboxBuffer(series));

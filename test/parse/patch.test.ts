@@ -104,7 +104,14 @@ describe("messageToItem", () => {
 describe("diffToItem", () => {
   test("a bare diff becomes a patch without mail fields", () => {
     const patch = patchOf(diffToItem(fixture("mixed.diff"), "mixed.diff", 0));
-    expect(patch).toMatchObject({ subject: "", title: "", message: "", version: 1, rfc: false, references: [] });
+    expect(patch).toMatchObject({
+      subject: "",
+      title: "",
+      message: "",
+      version: 1,
+      rfc: false,
+      references: [],
+    });
     expect(patch.files).toHaveLength(8);
   });
 

@@ -14,7 +14,12 @@ describe("parseSubject", () => {
 
   test("a cover letter of a v2 series", () => {
     const subject = parseSubject("[PATCH v2 0/2] widget: flush defaults");
-    expect(subject).toMatchObject({ title: "widget: flush defaults", version: 2, seriesIndex: 0, seriesTotal: 2 });
+    expect(subject).toMatchObject({
+      title: "widget: flush defaults",
+      version: 2,
+      seriesIndex: 0,
+      seriesTotal: 2,
+    });
   });
 
   test("an RFC patch in a series", () => {
@@ -25,7 +30,12 @@ describe("parseSubject", () => {
 
   test("a resend of v9", () => {
     const subject = parseSubject("[PATCH RESEND v9 1/7] widget: Make it so");
-    expect(subject).toMatchObject({ title: "widget: Make it so", version: 9, seriesIndex: 1, seriesTotal: 7 });
+    expect(subject).toMatchObject({
+      title: "widget: Make it so",
+      version: 9,
+      seriesIndex: 1,
+      seriesTotal: 7,
+    });
     expect(subject.prefixes).toEqual(["PATCH", "RESEND"]);
   });
 

@@ -11,7 +11,12 @@ import { loadRules } from "../../src/rules/load.js";
 const RULES_DIR = join(import.meta.dirname, "../../rules");
 const rules = loadRules(RULES_DIR);
 
-const patchesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".patch")).sort() : []);
+const patchesIn = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".patch"))
+        .sort()
+    : [];
 
 async function findingsOf(file: string, ruleId: string) {
   const items = await readInputs([file]);
@@ -35,8 +40,12 @@ describe.each(rules.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
     expect(findings.length).toBeGreaterThan(0);
     const expectFile = file.replace(/\.patch$/, ".expect.json");
     if (existsSync(expectFile)) {
-      const expected = JSON.parse(readFileSync(expectFile, "utf8")) as { perArch: { arch: string; before: string; after: string }[] };
-      const perArch = findings.flatMap((f) => f.table.filter((r) => r.changed).map(({ arch, before, after }) => ({ arch, before, after })));
+      const expected = JSON.parse(readFileSync(expectFile, "utf8")) as {
+        perArch: { arch: string; before: string; after: string }[];
+      };
+      const perArch = findings.flatMap((f) =>
+        f.table.filter((r) => r.changed).map(({ arch, before, after }) => ({ arch, before, after })),
+      );
       const byArch = (a: { arch: string }, b: { arch: string }) => a.arch.localeCompare(b.arch);
       expect(perArch.sort(byArch)).toEqual([...expected.perArch].sort(byArch));
     }

@@ -32,7 +32,8 @@ function workloadNames(input: CoverageInput): string {
  * Gbps figure with no workload named is most likely network traffic. */
 function missingCategories(input: CoverageInput): string[] {
   const { workloads, topics } = input.context;
-  const measuredAs = (...categories: WorkloadCategory[]) => workloads.some((w) => categories.includes(w.category));
+  const measuredAs = (...categories: WorkloadCategory[]) =>
+    workloads.some((w) => categories.includes(w.category));
   const networkMissing =
     !topics.network && !measuredAs("network", "latency") && (topics.storage || measuredAs("application"));
   return [

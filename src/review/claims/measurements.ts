@@ -3,7 +3,7 @@
 // that compare two modes.
 
 import { percentChange } from "./percent-change.js";
-import { lineEndWithin, lineStartWithin, sentenceAround, sentenceText } from "./text.js";
+import { lineEndWithin, lineStartWithin, SENTENCE_REACH, sentenceAround, sentenceText } from "./text.js";
 
 export type Family = "throughput" | "iops" | "packet-rate" | "rate" | "latency" | "percent";
 
@@ -173,16 +173,16 @@ interface ModeFound {
 
 /** The mode a segment of text names: one distinct strict/lazy/passthrough word wins, else one distinct
  * before/after word, else "default" (read as "before"). Two different modes make it ambiguous. */
-export function modeOf(segment: string): ModeFound | undefined {
+function modeOf(segment: string): ModeFound | undefined {
   const strong = new Map<Mode, ModeFound>();
   const weak = new Map<Mode, ModeFound>();
   let fallback: ModeFound | undefined;
   for (const m of segment.matchAll(MODE_WORD_RE)) {
     const mode = modeOfWord(m[1]!);
     const found = { word: m[1]!, index: m.index };
+    const kept = mode === "before" || mode === "after" ? weak : strong;
     if (mode === "default") fallback ??= { mode: "before", ...found };
-    else if (mode === "before" || mode === "after") weak.set(mode, { mode, ...found });
-    else strong.set(mode, { mode, ...found });
+    else if (!kept.has(mode)) kept.set(mode, { mode, ...found });
   }
   if (strong.size > 0) return strong.size === 1 ? [...strong.values()][0] : undefined;
   if (weak.size > 0) return weak.size === 1 ? [...weak.values()][0] : undefined;
@@ -283,7 +283,7 @@ function labelFromPrefix(text: string, m: Measurement, segmentStart: number): bo
   const tidy = tidyLabel(prefix);
   const short =
     tidy.length <= MAX_SHORT_LABEL &&
-    !/\d/.test(tidy) &&
+    !/(?<!=)\d/.test(tidy) &&
     tidy.toLowerCase().startsWith(found.word.toLowerCase());
   m.mode = found.mode;
   m.label = short ? tidy : found.word;
@@ -303,15 +303,58 @@ function labelFromSuffix(text: string, m: Measurement, nextStart: number): numbe
   return end;
 }
 
-function assignLabels(text: string, measurements: Measurement[]): void {
+/** A figure with the numbers around it: a label never reaches past another number ("Lazy gives 2.67 times
+ * more: 14.9 -> 39.8 Gbps" does not label 14.9 as lazy). */
+interface Placed {
+  measurement: Measurement;
+  previousNumberEnd: number;
+  nextNumberStart: number;
+}
+
+function assignLabels(text: string, placed: Placed[]): void {
   let consumed = 0;
-  measurements.forEach((m, i) => {
-    const segmentStart = Math.max(lineStartWithin(text, m.start, LABEL_REACH), consumed);
+  for (const { measurement: m, previousNumberEnd, nextNumberStart } of placed) {
+    const segmentStart = Math.max(lineStartWithin(text, m.start, LABEL_REACH), consumed, previousNumberEnd);
     consumed = m.end;
-    if (labelFromPrefix(text, m, segmentStart)) return;
-    const nextStart = measurements[i + 1]?.start ?? text.length;
-    consumed = labelFromSuffix(text, m, nextStart) ?? m.end;
+    if (labelFromPrefix(text, m, segmentStart)) continue;
+    consumed = labelFromSuffix(text, m, nextNumberStart) ?? m.end;
+  }
+}
+
+/** The "1" of "strict=1" belongs to a label, so it does not cut one off. */
+function isLabelDigit(text: string, token: NumberToken): boolean {
+  return text[token.start - 1] === "=";
+}
+
+function place(text: string, tokens: NumberToken[], i: number, measurement: Measurement): Placed {
+  let before = i - 1;
+  while (before >= 0 && isLabelDigit(text, tokens[before]!)) before--;
+  let after = i + 1;
+  while (after < tokens.length && isLabelDigit(text, tokens[after]!)) after++;
+  return {
+    measurement,
+    previousNumberEnd: tokens[before]?.end ?? 0,
+    nextNumberStart: tokens[after]?.start ?? text.length,
+  };
+}
+
+/** A bare number can only take a unit from a figure in its sentence, so only those close to one are worth
+ * examining; in random text this skips nearly all of them. */
+function nearFigureFlags(tokens: NumberToken[], isFigure: (t: NumberToken) => boolean): boolean[] {
+  const reach = 2 * SENTENCE_REACH;
+  const near = tokens.map(() => false);
+  let lastFigureEnd = -Infinity;
+  tokens.forEach((t, i) => {
+    if (isFigure(t)) lastFigureEnd = t.end;
+    near[i] = t.start - lastFigureEnd <= reach;
   });
+  let nextFigureStart = Infinity;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    if (isFigure(t)) nextFigureStart = t.start;
+    near[i] = near[i]! || nextFigureStart - t.end <= reach;
+  }
+  return near;
 }
 
 /** Benchmark figures in order of appearance, labelled with the mode they were measured in where stated. */
@@ -319,18 +362,20 @@ export function extractMeasurements(text: string): Measurement[] {
   const tokens = readNumbers(text);
   const figures = new Set(tokens.filter((t) => isResult(text, t)));
   const isFigure = (t: NumberToken) => figures.has(t);
-  const measurements: Measurement[] = [];
+  const nearFigure = nearFigureFlags(tokens, isFigure);
+  const placed: Placed[] = [];
   tokens.forEach((token, i) => {
-    if (measurements.length >= MAX_MEASUREMENTS) return;
+    if (placed.length >= MAX_MEASUREMENTS) return;
     if (token.unit) {
-      if (isFigure(token)) measurements.push(toMeasurement(token, token.unit, false));
+      if (isFigure(token)) placed.push(place(text, tokens, i, toMeasurement(token, token.unit, false)));
       return;
     }
-    const adopted = token.isRatio ? undefined : adoptedUnit(text, tokens, i, isFigure);
-    if (adopted) measurements.push(toMeasurement(token, adopted, true));
+    const bare = nearFigure[i] && !token.isRatio && !isLabelDigit(text, token);
+    const adopted = bare ? adoptedUnit(text, tokens, i, isFigure) : undefined;
+    if (adopted) placed.push(place(text, tokens, i, toMeasurement(token, adopted, true)));
   });
-  assignLabels(text, measurements);
-  return measurements;
+  assignLabels(text, placed);
+  return placed.map((p) => p.measurement);
 }
 
 function contrasting(a: Measurement, b: Measurement): boolean {

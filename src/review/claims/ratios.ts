@@ -65,6 +65,11 @@ const MAX_RATIOS = 50;
 const MAX_CANDIDATES = 2000;
 const MAX_ARITHMETIC_CHECKS = 12;
 
+/** Cheap test that spares the word-form patterns a full scan of text that cannot match them. */
+function mayHoldWordForm(text: string): boolean {
+  return ["times", "Times", "TIMES", "fold", "Fold", "FOLD"].some((word) => text.includes(word));
+}
+
 function qualifierBefore(text: string, start: number): { qualifier: Qualifier; qualifierText: string } {
   const head = text.slice(Math.max(0, start - 24), start);
   for (const [qualifier, re] of QUALIFIERS) {
@@ -96,6 +101,7 @@ function percentRatios(text: string): StatedRatio[] {
 function timesRatios(text: string, hasFigureIn: (s: Span) => boolean): StatedRatio[] {
   const found: StatedRatio[] = [];
   for (const re of [TIMES_RE, TIMES_WORD_RE, FOLD_RE]) {
+    if (re !== TIMES_RE && !mayHoldWordForm(text)) continue;
     let looked = 0;
     for (const m of text.matchAll(re)) {
       if (found.length >= MAX_RATIOS || ++looked > MAX_CANDIDATES) break;
@@ -169,7 +175,7 @@ function tolerance(ratio: StatedRatio): number {
   return Math.max(Math.min(halfUnit, 0.1 * ratio.value), 0.01 * ratio.value) + 1e-9;
 }
 
-export function ratioHolds(ratio: StatedRatio, actual: number): boolean {
+function ratioHolds(ratio: StatedRatio, actual: number): boolean {
   const s = ratio.value;
   const tol = tolerance(ratio);
   switch (ratio.qualifier) {
@@ -178,7 +184,7 @@ export function ratioHolds(ratio: StatedRatio, actual: number): boolean {
     case "at-most":
       return actual <= s + tol;
     case "nearly":
-      return actual <= s + tol && actual >= 0.9 * s - tol;
+      return actual <= s + tol && actual >= 0.9 * s;
     case "approx":
       return Math.abs(actual - s) <= Math.max(tol, 0.05 * s);
     case "exact":
@@ -204,10 +210,10 @@ function percentSlip(ratio: StatedRatio, o: Ordered): string {
   if (ratio.kind === "increase" && near(o.ratio * 100, ratio.value, ratio)) {
     return ` ${ratio.numberText}% is the ratio (${formatNumber(o.ratio, 2)}×) written as a percentage, not the increase.`;
   }
-  if (ratio.kind === "decrease" && ratio.value >= 100) return " A drop cannot exceed 100%.";
   if (ratio.kind === "decrease" && near(increase, ratio.value, ratio)) {
     return ` ${ratio.numberText}% is the increase measured from the lower figure, not the drop.`;
   }
+  if (ratio.kind === "decrease" && ratio.value >= 100) return " A drop cannot exceed 100%.";
   if (ratio.kind === "increase" && near(drop, ratio.value, ratio)) {
     return ` ${ratio.numberText}% is the drop measured from the higher figure, not the increase.`;
   }

@@ -7,7 +7,7 @@ export interface Span {
 }
 
 /** How far a sentence may reach on either side of a position. */
-const SENTENCE_REACH = 400;
+export const SENTENCE_REACH = 400;
 
 /** A claim quoted in a note is cut to this length. */
 const MAX_CLAIM_LENGTH = 240;
@@ -18,8 +18,8 @@ const ABBREVIATION_BEFORE_DOT = /(?:^|[\s(])(?:e\.g|i\.e|vs|etc|approx|cf|fig|no
 /** CRLF to LF and whitespace-only lines to empty ones, so a blank line is always "\n\n". Lengths shift, so
  * every position used afterwards refers to the normalised text. */
 export function normaliseMessage(message: string): string {
-  // The lookbehind makes each run of blanks start a match only once, keeping this linear.
-  return message.replace(/\r\n?/g, "\n").replace(/(?<![ \t])[ \t]+(?=\n|$)/g, "");
+  const lf = message.includes("\r") ? message.replace(/\r\n?/g, "\n") : message;
+  return lf.replace(/\n[ \t]+(?=\n)/g, "\n");
 }
 
 function isSentenceEnd(text: string, dot: number): boolean {

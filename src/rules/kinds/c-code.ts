@@ -16,7 +16,8 @@ export function cCodeHits(rule: Rule, ctx: RuleContext): Hit[] {
     const changed: HunkLine[] = [];
     for (const h of file.hunks)
       for (const l of h.lines)
-        if (l.kind !== "context" && !isComment(l.text) && patterns.some((p) => p.test(l.text))) changed.push(l);
+        if (l.kind !== "context" && !isComment(l.text) && patterns.some((p) => p.test(l.text)))
+          changed.push(l);
     if (changed.length === 0) continue;
     const addedTexts = new Set(changed.filter((l) => l.kind === "add").map((l) => l.text.trim()));
     const removedTexts = new Set(changed.filter((l) => l.kind === "del").map((l) => l.text.trim()));

@@ -1,9 +1,8 @@
-import { archByDir } from "../../kconfig/arches.js";
+import { archByDir, archLookup } from "../../kconfig/arches.js";
 import { choiceDecision, printDecision, type SymbolResolver } from "../../kconfig/effective.js";
-import { archLookup } from "../../kconfig/arches.js";
 import { type KconfigEntry, parseKconfig } from "../../kconfig/parse.js";
 import type { ArchResult, EvaluationBasis, FileDiff, FileSource, HunkLine } from "../../model.js";
-import { type Hit, type RuleContext, describeChanges } from "../context.js";
+import { describeChanges, type Hit, type RuleContext } from "../context.js";
 import { matchesAny } from "../glob.js";
 import type { Rule } from "../load.js";
 
@@ -36,33 +35,52 @@ function findChoice(rule: Rule, files?: FileSource): { choice?: KconfigEntry; ba
   const path = rule.upstream?.path;
   const fromTree = path ? files?.before(path) : undefined;
   const choice = fromTree ? pick(fromTree) : undefined;
-  if (choice) return { choice, basis: { source: "tree", detail: `Kconfig default read from ${path} (${files!.describe()})` } };
+  if (choice)
+    return {
+      choice,
+      basis: { source: "tree", detail: `Kconfig default read from ${path} (${files!.describe()})` },
+    };
   if (rule.upstream) {
     const recorded = pick(rule.upstream.kconfig);
     if (recorded)
       return {
         choice: recorded,
-        basis: { source: "recorded", detail: `Kconfig default taken from the upstream state recorded in the rule (${rule.upstream.kernel})` },
+        basis: {
+          source: "recorded",
+          detail: `Kconfig default taken from the upstream state recorded in the rule (${rule.upstream.kernel})`,
+        },
       };
   }
   return {};
 }
 
 /** What one line of a config file sets, in the terms of the per-arch table. */
-function settingOf(text: string, symbols: readonly string[], patterns: readonly RegExp[]): string | undefined {
+function settingOf(
+  text: string,
+  symbols: readonly string[],
+  patterns: readonly RegExp[],
+): string | undefined {
   const m = SETTING_RE.exec(text.trim());
-  if (m) {
-    const sym = m[1] ?? m[3]!;
-    if (!symbols.includes(sym)) return undefined;
+  const sym = m ? (m[1] ?? m[3]!) : undefined;
+  if (m && sym && symbols.includes(sym))
     return m[1] ? (m[2] === "y" ? sym : `${sym}=${m[2]}`) : `${sym} not set`;
-  }
   if (!patterns.some((p) => p.test(text))) return undefined;
-  const params = Object.keys(BOOT_PARAMS).filter((p) => new RegExp(`(^|[\\s"])${p.replace(".", "\\.")}(?=[\\s"]|$)`).test(text));
+  const params = Object.keys(BOOT_PARAMS).filter((p) =>
+    new RegExp(`(^|[\\s"])${p.replace(".", "\\.")}(?=[\\s"]|$)`).test(text),
+  );
   return params.map((p) => BOOT_PARAMS[p]).join(", ") || text.trim();
 }
 
-function settingsIn(lines: readonly HunkLine[], kind: "add" | "del", symbols: readonly string[], patterns: readonly RegExp[]) {
-  return lines.filter((l) => l.kind === kind).map((l) => ({ line: l, value: settingOf(l.text, symbols, patterns) })).filter((s) => s.value !== undefined) as { line: HunkLine; value: string }[];
+function settingsIn(
+  lines: readonly HunkLine[],
+  kind: "add" | "del",
+  symbols: readonly string[],
+  patterns: readonly RegExp[],
+) {
+  return lines
+    .filter((l) => l.kind === kind)
+    .map((l) => ({ line: l, value: settingOf(l.text, symbols, patterns) }))
+    .filter((s) => s.value !== undefined) as { line: HunkLine; value: string }[];
 }
 
 function fileHit(rule: Rule, file: FileDiff, ctx: RuleContext, patterns: RegExp[]): Hit | undefined {
@@ -83,7 +101,9 @@ function fileHit(rule: Rule, file: FileDiff, ctx: RuleContext, patterns: RegExp[
     const found = findChoice(rule, ctx.files);
     basis = found.basis;
     const kconfigDefault = found.choice
-      ? printDecision(choiceDecision(found.choice, withResolver(archLookup(archByDir(arch)!), arch, ctx.resolver)))
+      ? printDecision(
+          choiceDecision(found.choice, withResolver(archLookup(archByDir(arch)!), arch, ctx.resolver)),
+        )
       : "(Kconfig default)";
     const before = beforeSet || kconfigDefault;
     const after = afterSet || kconfigDefault;

@@ -3,7 +3,7 @@ import { type ArchDecision, decideForArches, printDecision } from "../../kconfig
 import { symbolsOf } from "../../kconfig/expr.js";
 import type { KconfigEntry } from "../../kconfig/parse.js";
 import type { ArchResult } from "../../model.js";
-import { type Hit, type RuleContext, describeChanges } from "../context.js";
+import { describeChanges, type Hit, type RuleContext } from "../context.js";
 import { matchesAny } from "../glob.js";
 import type { Rule } from "../load.js";
 
@@ -24,7 +24,8 @@ function subjectName(e: KconfigEntry): string | undefined {
 
 function wanted(rule: Rule, e: KconfigEntry, other: KconfigEntry | undefined): boolean {
   const m = rule.match;
-  if (m.kind === "kconfig-choice-default") return e.kind === "choice" && e.prompt === m.choice;
+  if (m.kind === "kconfig-choice-default")
+    return e.kind === "choice" && [m.choice ?? []].flat().includes(e.prompt ?? "");
   const name = subjectName(e);
   if (e.kind === "choice" && name && m.excludeChoices?.includes(name)) return false;
   if (name && m.excludeSymbols?.includes(name)) return false;

@@ -1,0 +1,65 @@
+// The text of a reply: a greeting, the attribution line, the review in kernel reply style (quoted hunk lines,
+// the comment below them, 72 columns), and a signature that says a bot wrote it.
+
+import type { PatchReview } from "../model.js";
+import { renderText, wrap } from "../render/text.js";
+import { formatDate } from "./mime.js";
+import type { ReplyContext } from "./recipients.js";
+
+export const SIGNATURE = [
+  "-- ",
+  "iommu-review (automated reviewer of architecture-conditional IOMMU",
+  "defaults). Its per-arch table is computed from the patch; the arguments",
+  "are paraphrased from earlier threads. It can be wrong, and it does not",
+  "read replies: please answer the people in Cc.",
+].join("\n");
+
+export function greeting(parent: ReplyContext): string {
+  const name = parent.from?.name.trim() ?? "";
+  const first = name.split(/\s+/)[0] ?? "";
+  return first && !first.includes(",") && !first.includes("@") ? `Hi ${first},` : "Hello,";
+}
+
+/** "On Tue, 14 Apr 2026 09:15:00 +0000, Ada Example wrote:" */
+export function attribution(parent: ReplyContext): string {
+  const who = parent.from?.name.trim() || parent.from?.email || "you";
+  const when = parent.date ? new Date(parent.date) : undefined;
+  const on = when && !Number.isNaN(when.getTime()) ? `On ${formatDate(when)}, ` : "";
+  return wrap(`${on}${who} wrote:`, 72);
+}
+
+/** The reply to one patch with findings (or, when the policy asks for it, without). */
+export function replyBody(entry: PatchReview, parent: ReplyContext): string {
+  const review = withoutHeaderBlock(renderText({ patches: [entry] }, { color: false }));
+  return `${greeting(parent)}\n\n${attribution(parent)}\n${review.trimEnd()}\n\n${SIGNATURE}\n`;
+}
+
+export interface RollupMember {
+  seriesIndex: number;
+  findings: number;
+  reviewText: string;
+}
+
+/** One reply for a whole series: every patch's review under its own subject line. */
+export function rollupBody(parent: ReplyContext, members: readonly RollupMember[], total: number): string {
+  const triggering = members.filter((m) => m.findings > 0).length;
+  const summary = wrap(
+    `iommu-review looked at all ${total} patches of this series; ${triggering} of them ` +
+      `${triggering === 1 ? "changes" : "change"} an IOMMU default or its configuration. ` +
+      "The review of each patch follows.",
+    72,
+  );
+  const reviews = members.map((m) => m.reviewText.trimEnd()).join("\n\n");
+  return `${greeting(parent)}\n\n${summary}\n\n${reviews}\n\n${SIGNATURE}\n`;
+}
+
+/**
+ * renderText opens a patch with a header block (subject, Author:, Message-Id:) that a reply already carries
+ * in its own headers; the reply starts with the quoted lines instead.
+ */
+function withoutHeaderBlock(text: string): string {
+  const [head = "", ...rest] = text.split("\n\n");
+  const headerLines = head.split("\n").slice(1);
+  const isHeader = !head.startsWith(">") && headerLines.every((l) => /^(Author|Message-Id): /.test(l));
+  return isHeader && rest.length > 0 ? rest.join("\n\n") : text;
+}

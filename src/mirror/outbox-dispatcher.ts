@@ -1,0 +1,125 @@
+// Delivers due outbox entries. Each entry is marked "sending" (committed) before it is handed to a transport and
+// "sent" after. After a crash, an entry still marked "sending" is resolved by asking the transport whether it got
+// through (the Maildir can tell); a transport that cannot tell gets it marked "unknown" and never resent.
+
+import type { MailTransport, OutgoingMail } from "../deliver/transport.js";
+import type { Journal, OutboxEntry } from "./journal.js";
+import type { CheckPayload } from "./patchwork-check.js";
+import { type StepResult, Wakeable } from "./wakeable.js";
+
+/** Where Patchwork checks go: the reporter, or a dry-run printer. Sending the same check twice must be harmless. */
+export interface CheckSink {
+  readonly description: string;
+  send(check: CheckPayload): Promise<void>;
+}
+
+export interface DispatcherOptions {
+  journal: Journal;
+  mail: MailTransport;
+  checks?: CheckSink;
+  now?: () => number;
+  maxAttempts?: number;
+  /** First retry delay; doubled on every further attempt. */
+  retryDelayMs?: number;
+  pollMs?: number;
+  onDelivered?: (entry: OutboxEntry) => void;
+  onError?: (entry: OutboxEntry, error: unknown) => void;
+}
+
+export class OutboxDispatcher {
+  private readonly loop: Wakeable;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: DispatcherOptions) {
+    this.now = opts.now ?? Date.now;
+    this.loop = new Wakeable(() => this.step(), opts.pollMs ?? 1000);
+  }
+
+  /** Settles entries a previous process left in "sending". Call before start(). */
+  async recover(): Promise<{ resent: number; delivered: number; unknown: number }> {
+    const { journal } = this.opts;
+    const result = { resent: 0, delivered: 0, unknown: 0 };
+    for (const entry of journal.inFlight()) {
+      if (entry.kind === "check") {
+        // The reporter skips a check whose state and URL Patchwork already has.
+        journal.markOutbox(entry.id, "pending");
+        result.resent++;
+        continue;
+      }
+      const delivered = await this.opts.mail.wasDelivered?.(toMail(entry));
+      if (delivered === undefined) {
+        journal.markOutbox(entry.id, "unknown", {
+          error: "process stopped while the mail was handed to the transport; not resent",
+        });
+        result.unknown++;
+      } else if (delivered) {
+        journal.markOutbox(entry.id, "sent");
+        result.delivered++;
+      } else {
+        journal.markOutbox(entry.id, "pending");
+        result.resent++;
+      }
+    }
+    return result;
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Delivers one due entry; true if it did. */
+  async deliverNext(): Promise<boolean> {
+    const { journal } = this.opts;
+    const entry = journal.nextDue();
+    if (!entry) return false;
+    journal.markOutbox(entry.id, "sending");
+    try {
+      await this.deliver(entry);
+      journal.markOutbox(entry.id, "sent", { attempt: true });
+      this.opts.onDelivered?.(entry);
+    } catch (error) {
+      this.opts.onError?.(entry, error);
+      const attempts = entry.attempts + 1;
+      const text = error instanceof Error ? error.message : String(error);
+      if (attempts >= (this.opts.maxAttempts ?? 5)) {
+        journal.markOutbox(entry.id, "failed", { error: text, attempt: true });
+      } else {
+        const delay = (this.opts.retryDelayMs ?? 30_000) * 2 ** (attempts - 1);
+        journal.markOutbox(entry.id, "pending", { error: text, attempt: true, notBefore: this.now() + delay });
+      }
+    }
+    return true;
+  }
+
+  private async step(): Promise<StepResult> {
+    if (await this.deliverNext()) return true;
+    const next = this.opts.journal.nextDueTime();
+    return next === undefined ? false : { idleMs: next - this.now() };
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<void> {
+    if (entry.kind === "mail") return this.opts.mail.send(toMail(entry));
+    if (!this.opts.checks) throw new Error("a Patchwork check is queued but Patchwork is not configured");
+    return this.opts.checks.send(JSON.parse(entry.payload) as CheckPayload);
+  }
+}
+
+function toMail(entry: OutboxEntry): OutgoingMail {
+  const meta = JSON.parse(entry.meta) as { messageId: string; envelope: OutgoingMail["envelope"] };
+  return {
+    id: entry.id,
+    key: entry.key,
+    messageId: meta.messageId,
+    raw: entry.payload,
+    envelope: meta.envelope,
+    createdAt: entry.createdAt,
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * The message of a thrown value, without a stack. Duck-typed: errors from another realm (Node's fs under
+ * jest's VM modules) are not `instanceof Error`.
+ */
+export function errorMessage(error: unknown): string {
+  if (
+    typeof error === "object" &&
+    error !== null &&
+    "message" in error &&
+    typeof error.message === "string"
+  ) {
+    return error.message;
+  }
+  return String(error);
+}

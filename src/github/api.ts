@@ -118,7 +118,9 @@ export class PullRequestApi {
   }
 
   listFiles(): Promise<ChangedFile[]> {
-    return this.all(this.octokit.paginate.iterator(this.octokit.rest.pulls.listFiles, { ...this.pull, per_page: 100 }));
+    return this.all(
+      this.octokit.paginate.iterator(this.octokit.rest.pulls.listFiles, { ...this.pull, per_page: 100 }),
+    );
   }
 
   async listCommitMessages(): Promise<string[]> {
@@ -150,18 +152,29 @@ export class PullRequestApi {
   }
 
   listReviews(): Promise<ReviewRecord[]> {
-    return this.all(this.octokit.paginate.iterator(this.octokit.rest.pulls.listReviews, { ...this.pull, per_page: 100 }));
+    return this.all(
+      this.octokit.paginate.iterator(this.octokit.rest.pulls.listReviews, { ...this.pull, per_page: 100 }),
+    );
   }
 
   listReviewComments(): Promise<ReviewComment[]> {
     return this.all(
-      this.octokit.paginate.iterator(this.octokit.rest.pulls.listReviewComments, { ...this.pull, per_page: 100 }),
+      this.octokit.paginate.iterator(this.octokit.rest.pulls.listReviewComments, {
+        ...this.pull,
+        per_page: 100,
+      }),
     );
   }
 
   async createReview(commitId: string, body: string, comments: NewInlineComment[]): Promise<number> {
     const res = await this.call(() =>
-      this.octokit.rest.pulls.createReview({ ...this.pull, commit_id: commitId, event: "COMMENT", body, comments }),
+      this.octokit.rest.pulls.createReview({
+        ...this.pull,
+        commit_id: commitId,
+        event: "COMMENT",
+        body,
+        comments,
+      }),
     );
     return res.data.id;
   }
@@ -171,11 +184,15 @@ export class PullRequestApi {
   }
 
   async updateReviewComment(commentId: number, body: string): Promise<void> {
-    await this.call(() => this.octokit.rest.pulls.updateReviewComment({ ...this.repo, comment_id: commentId, body }));
+    await this.call(() =>
+      this.octokit.rest.pulls.updateReviewComment({ ...this.repo, comment_id: commentId, body }),
+    );
   }
 
   async deleteReviewComment(commentId: number): Promise<void> {
-    await this.call(() => this.octokit.rest.pulls.deleteReviewComment({ ...this.repo, comment_id: commentId }));
+    await this.call(() =>
+      this.octokit.rest.pulls.deleteReviewComment({ ...this.repo, comment_id: commentId }),
+    );
   }
 
   listIssueComments(): Promise<IssueComment[]> {
@@ -195,12 +212,20 @@ export class PullRequestApi {
   }
 
   async updateIssueComment(commentId: number, body: string): Promise<void> {
-    await this.call(() => this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: commentId, body }));
+    await this.call(() =>
+      this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: commentId, body }),
+    );
   }
 
   async listCheckRuns(headSha: string, name: string): Promise<CheckRunRecord[]> {
     const res = await this.call(() =>
-      this.octokit.rest.checks.listForRef({ ...this.repo, ref: headSha, check_name: name, filter: "latest", per_page: 100 }),
+      this.octokit.rest.checks.listForRef({
+        ...this.repo,
+        ref: headSha,
+        check_name: name,
+        filter: "latest",
+        per_page: 100,
+      }),
     );
     return res.data.check_runs;
   }
@@ -210,7 +235,11 @@ export class PullRequestApi {
     const batches: CheckAnnotation[][] = [];
     for (let i = 0; i < run.annotations.length; i += ANNOTATIONS_PER_REQUEST)
       batches.push(run.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
-    const output = (annotations: CheckAnnotation[] = []) => ({ title: run.title, summary: run.summary, annotations });
+    const output = (annotations: CheckAnnotation[] = []) => ({
+      title: run.title,
+      summary: run.summary,
+      annotations,
+    });
     const res = await this.call(() =>
       this.octokit.rest.checks.create({
         ...this.repo,
@@ -225,7 +254,9 @@ export class PullRequestApi {
     );
     const id = res.data.id;
     for (const batch of batches.slice(1)) {
-      await this.call(() => this.octokit.rest.checks.update({ ...this.repo, check_run_id: id, output: output(batch) }));
+      await this.call(() =>
+        this.octokit.rest.checks.update({ ...this.repo, check_run_id: id, output: output(batch) }),
+      );
     }
     return id;
   }

@@ -73,7 +73,11 @@ export function reviewCheckRun(
   return {
     conclusion: conclusionFor(findings, policy),
     title: postFailure ? `${counts}; the review could not be posted` : counts,
-    summary: truncate(postFailure ? `**The review could not be posted.** ${failureSentence(postFailure)}\n\n${summary}` : summary),
+    summary: truncate(
+      postFailure
+        ? `**The review could not be posted.** ${failureSentence(postFailure)}\n\n${summary}`
+        : summary,
+    ),
     annotations: annotationsFor(findings, diffs),
   };
 }
@@ -118,7 +122,8 @@ export async function publishCheckRun(
 ): Promise<"created" | "unchanged"> {
   const id = externalId(content);
   const existing = await api.listCheckRuns(headSha, CHECK_NAME);
-  if (existing.some((r) => r.name === CHECK_NAME && r.status === "completed" && r.external_id === id)) return "unchanged";
+  if (existing.some((r) => r.name === CHECK_NAME && r.status === "completed" && r.external_id === id))
+    return "unchanged";
   await api.createCheckRun(CHECK_NAME, {
     ...content,
     head_sha: headSha,

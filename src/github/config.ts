@@ -53,7 +53,9 @@ export function parseConfig(data: unknown, rules: readonly Rule[]): ConfigResult
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)),
+      problems: parsed.error.issues.map((i) =>
+        i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message,
+      ),
     };
   }
   const known = new Set(rules.map((r) => r.id));
@@ -64,7 +66,8 @@ export function parseConfig(data: unknown, rules: readonly Rule[]): ConfigResult
     ...unknown("rules.disabled", parsed.data.rules.disabled),
     ...unknown("severity", Object.keys(parsed.data.severity)),
   ];
-  if (problems.length > 0) return { ok: false, problems: [...problems, `known rule ids: ${[...known].join(", ")}`] };
+  if (problems.length > 0)
+    return { ok: false, problems: [...problems, `known rule ids: ${[...known].join(", ")}`] };
   return { ok: true, config: parsed.data };
 }
 
@@ -85,7 +88,10 @@ const PLUGIN_PREFIX = "[@probot/octokit-plugin-config] ";
  * Reads and validates the repository's config. A file that cannot be parsed is a config problem; an API
  * failure (it has an HTTP status) is not, and is rethrown for the caller's failure handling.
  */
-export async function readRepoConfig(read: () => Promise<unknown>, rules: readonly Rule[]): Promise<ConfigResult> {
+export async function readRepoConfig(
+  read: () => Promise<unknown>,
+  rules: readonly Rule[],
+): Promise<ConfigResult> {
   let data: unknown;
   try {
     data = await read();

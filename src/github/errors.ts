@@ -35,7 +35,8 @@ export function describeFailure(err: unknown): FailureDescription {
   // Octokit appends " - https://docs.github.com/..." to messages; the link adds nothing here.
   const message = rawMessage.replace(/ - https:\/\/docs\.github\.com\S*$/, "").slice(0, 500);
   const remaining = e.response?.headers?.["x-ratelimit-remaining"];
-  const rateLimited = status === 429 || (status === 403 && (remaining === "0" || /rate limit/i.test(rawMessage)));
+  const rateLimited =
+    status === 429 || (status === 403 && (remaining === "0" || /rate limit/i.test(rawMessage)));
   return {
     message,
     ...(status !== undefined ? { status } : {}),

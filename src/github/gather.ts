@@ -82,7 +82,11 @@ async function fileDiffs(api: PullRequestApi, watched: readonly ChangedFile[]) {
     noInline.add(file.filename);
     const diff = fromDiff.get(file.filename);
     if (diff && diff.status !== "binary") diffs.push(diff);
-    else notReviewed.push({ path: file.filename, reason: diff ? "binary file" : "GitHub provides no diff for it" });
+    else
+      notReviewed.push({
+        path: file.filename,
+        reason: diff ? "binary file" : "GitHub provides no diff for it",
+      });
   }
   return { diffs, noInline, notReviewed };
 }
@@ -108,7 +112,11 @@ function reversed(hunks: readonly Hunk[]): Hunk[] {
  * base-SHA text is used only if the hunks apply to it and give the head text; otherwise the head text with the
  * hunks taken back out is the merge-base version.
  */
-export function preImage(diff: FileDiff, base: string | undefined, head: string | undefined): string | undefined {
+export function preImage(
+  diff: FileDiff,
+  base: string | undefined,
+  head: string | undefined,
+): string | undefined {
   if (base !== undefined && (head === undefined || applyHunks(base, diff.hunks) === head)) return base;
   if (head !== undefined) return applyHunks(head, reversed(diff.hunks)) ?? base;
   return base;
@@ -120,7 +128,9 @@ interface Prefetch {
 }
 
 function prefetchList(diffs: readonly FileDiff[], rules: readonly Rule[]): Prefetch[] {
-  const list: Prefetch[] = diffs.filter((d) => isKconfigOrConfigFile(d.path)).map((diff) => ({ diff, path: diff.path }));
+  const list: Prefetch[] = diffs
+    .filter((d) => isKconfigOrConfigFile(d.path))
+    .map((diff) => ({ diff, path: diff.path }));
   // Rules that judge a config file against a Kconfig default read that Kconfig too, though the PR leaves it alone.
   const touched = new Set(diffs.flatMap((d) => [d.oldPath, d.newPath]));
   for (const rule of rules) {

@@ -8,7 +8,8 @@ import { FOLLOW_UP_MARKER, fingerprintMarker, RESOLVED_MARKER, SUMMARY_MARKER } 
 /** GitHub rejects review, comment and check-run bodies over 65536 characters; keep a margin for the markers. */
 export const MAX_BODY = 65_000;
 
-const TRUNCATED = "\n\n… (cut here: GitHub limits the length of this text; the check run lists every finding)\n";
+const TRUNCATED =
+  "\n\n… (cut here: GitHub limits the length of this text; the check run lists every finding)\n";
 
 export function truncate(text: string, max = MAX_BODY): string {
   return text.length <= max ? text : text.slice(0, max - TRUNCATED.length) + TRUNCATED;
@@ -43,7 +44,11 @@ function notReviewedSection(parts: SummaryParts): string | undefined {
 
 /** The review's markdown plus what GitHub could not carry inline; shared by the summary and the check run. */
 export function summaryMarkdown(parts: SummaryParts): string {
-  const blocks = [renderMarkdown(parts.review).trimEnd(), foldedSection(parts.folded ?? []), notReviewedSection(parts)];
+  const blocks = [
+    renderMarkdown(parts.review).trimEnd(),
+    foldedSection(parts.folded ?? []),
+    notReviewedSection(parts),
+  ];
   return `${blocks.filter((b): b is string => !!b).join("\n\n")}\n`;
 }
 

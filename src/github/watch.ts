@@ -3,7 +3,11 @@ import type { Rule } from "../rules/load.js";
 import type { ChangedFile } from "./api.js";
 
 /** Whether some rule looks at `path` at all (its path globs, minus its exclusions). */
-export function isWatched(path: string, rules: readonly Rule[], ignorePaths: readonly string[] = []): boolean {
+export function isWatched(
+  path: string,
+  rules: readonly Rule[],
+  ignorePaths: readonly string[] = [],
+): boolean {
   if (matchesAny(path, ignorePaths)) return false;
   return rules.some((r) => matchesAny(path, r.match.paths) && !matchesAny(path, r.match.excludePaths));
 }

@@ -8,11 +8,39 @@ const ESCAPED_FROM = Buffer.from(">From ");
 const NEWLINE = 0x0a;
 const GREATER_THAN = 0x3e;
 
-/** Splits an mbox held in memory; messages are un-escaped. */
+/** Splits an mbox held in a string; messages are un-escaped. */
 export function splitMbox(text: string): string[] {
-  return splitMboxBuffer(Buffer.from(text, "utf8")).map((message) =>
-    unescapeMboxrd(message).toString("utf8"),
-  );
+  const messages: string[] = [];
+  let start = 0;
+  let preamble = true;
+  if (text.startsWith("From ")) {
+    start = afterLine(text, 0);
+    preamble = false;
+  }
+  for (;;) {
+    // From start - 1, the "\n" that ended the separator line, so that a separator right after it is found.
+    const separator = text.indexOf("\nFrom ", Math.max(start - 1, 0));
+    const message = text.slice(start, separator < 0 ? text.length : separator + 1);
+    if (!(preamble && message.trim() === ""))
+      messages.push(unescapeMboxrdText(withoutTrailingBlankLineText(message)));
+    preamble = false;
+    if (separator < 0) return messages;
+    start = afterLine(text, separator + 1);
+  }
+}
+
+function afterLine(text: string, from: number): number {
+  const eol = text.indexOf("\n", from);
+  return eol < 0 ? text.length : eol + 1;
+}
+
+function withoutTrailingBlankLineText(message: string): string {
+  if (message.endsWith("\r\n\r\n")) return message.slice(0, -2);
+  return message.endsWith("\n\n") ? message.slice(0, -1) : message;
+}
+
+function unescapeMboxrdText(message: string): string {
+  return message.includes(">From ") ? message.replace(/^>(>*From )/gm, "$1") : message;
 }
 
 /** Splits an mbox held in a Buffer; the messages are views into it, still mboxrd-escaped. */

@@ -207,15 +207,27 @@ function parseHunks(text: string): Hunk[] {
 function toHunk(chunk: parseDiff.Chunk): Hunk {
   const lines: HunkLine[] = new Array(chunk.changes.length);
   let n = 0;
+  let oldSeen = 0;
+  let newSeen = 0;
   for (const change of chunk.changes) {
-    // parse-diff reads any line as context until the header's counts run out; when a hand-edited hunk
-    // undercounts, that runs into the prose after it. A real context line starts with " " (or is empty).
-    if (change.type === "normal" && change.content !== "" && change.content.charCodeAt(0) !== SPACE) break;
+    // parse-diff reads any line as context until both of the header's counts run out. When a hand-edited
+    // hunk overruns one of them, that goes on into the prose after the hunk: stop at the first line that
+    // is not a context line (" " or empty) once a count is used up.
+    const full = oldSeen >= chunk.oldLines || newSeen >= chunk.newLines;
+    if (full && change.type === "normal" && change.content !== "" && change.content.charCodeAt(0) !== SPACE)
+      break;
     const text = change.content.slice(1);
-    if (change.type === "normal")
+    if (change.type === "normal") {
       lines[n++] = { kind: "context", text, oldLine: change.ln1, newLine: change.ln2 };
-    else if (change.type === "add") lines[n++] = { kind: "add", text, newLine: change.ln };
-    else lines[n++] = { kind: "del", text, oldLine: change.ln };
+      oldSeen++;
+      newSeen++;
+    } else if (change.type === "add") {
+      lines[n++] = { kind: "add", text, newLine: change.ln };
+      newSeen++;
+    } else {
+      lines[n++] = { kind: "del", text, oldLine: change.ln };
+      oldSeen++;
+    }
   }
   lines.length = n;
   return {

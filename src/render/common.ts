@@ -3,6 +3,7 @@ import {
   type ArchResult,
   type Argument,
   type ArgumentCategory,
+  type ClaimCheck,
   type Finding,
   type PatchReview,
   type Person,
@@ -157,4 +158,15 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function sentence(text: string): string {
   const trimmed = text.trim();
   return /[.!?:]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** Claim checks grouped by the sentence they are about, in first-seen order, so a sentence is quoted once. */
+export function groupClaims(claims: readonly ClaimCheck[]): { claim: string; checks: ClaimCheck[] }[] {
+  const groups: { claim: string; checks: ClaimCheck[] }[] = [];
+  for (const c of claims) {
+    const g = groups.find((x) => x.claim === c.claim);
+    if (g) g.checks.push(c);
+    else groups.push({ claim: c.claim, checks: [c] });
+  }
+  return groups;
 }

@@ -10,6 +10,7 @@ import {
   findingLocation,
   formatPerson,
   groupArguments,
+  groupClaims,
   isReviewed,
   isUrl,
   joinList,
@@ -179,10 +180,13 @@ function whereLink(where: string): string {
 }
 
 function claimsSection(claims: ClaimCheck[]): string {
-  const lines = claims.map((c) => {
-    const mark = c.ok ? "✅" : "⚠️";
-    const verdict = c.ok ? c.kind : `${c.kind}, not ok`;
-    return `- ${mark} ${verdict}: "${escapeInline(c.claim)}" — ${escapeInline(c.note)}`;
+  const lines = groupClaims(claims).map(({ claim, checks }) => {
+    const verdicts = checks.map((c) => {
+      const mark = c.ok ? "✅" : "⚠️";
+      const verdict = c.ok ? c.kind : `${c.kind}, not ok`;
+      return `  - ${mark} ${verdict}: ${escapeInline(c.note)}`;
+    });
+    return [`- "${escapeInline(claim)}"`, ...verdicts].join("\n");
   });
   return `**Commit message check**\n${lines.join("\n")}`;
 }

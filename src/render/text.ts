@@ -17,6 +17,7 @@ import {
   findingLocation,
   formatPerson,
   groupArguments,
+  groupClaims,
   isReviewed,
   isUrl,
   messageIdOf,
@@ -138,12 +139,14 @@ function argumentItem(arg: Argument): string {
 }
 
 function claimsBlock(claims: ClaimCheck[], paint: Paint): string {
-  const items = claims.map((c) => {
-    const verdict = c.ok ? `ok (${c.kind})` : `not ok (${c.kind})`;
-    // Wrapped before painting so that escape codes do not count as columns.
-    const line = wrap(`  - ${verdict}: "${c.claim}"`, WIDTH);
-    const painted = c.ok ? line : line.replace(verdict, paint(verdict, "1;31"));
-    return `${painted}\n${wrap(`    ${c.note}`, WIDTH)}`;
+  const items = groupClaims(claims).map(({ claim, checks }) => {
+    const verdicts = checks.map((c) => {
+      const verdict = c.ok ? `ok (${c.kind})` : `not ok (${c.kind})`;
+      // Wrapped before painting so that escape codes do not count as columns.
+      const line = wrap(`    ${verdict}: ${c.note}`, WIDTH);
+      return c.ok ? line : line.replace(verdict, paint(verdict, "1;31"));
+    });
+    return [wrap(`  - "${claim}"`, WIDTH), ...verdicts].join("\n");
   });
   return ["Commit message check:", ...items].join("\n");
 }

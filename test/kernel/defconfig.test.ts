@@ -27,7 +27,7 @@ type Probe = (config: Map<string, string>) => string | undefined;
 const iommuChoice: Probe = (config) => CHOICE_MEMBERS.find((m) => config.get(`CONFIG_${m}`) === "y");
 
 /**
- * A bool's value. conf writes a promptless symbol (def_bool) only when it is y, so for those absence means n;
+ * A bool's value. conf writes a promptless symbol (def_bool) only when it ends up y, so for those absence means n;
  * a symbol with a prompt is written as "is not set" whenever it is visible, so absence means "hidden".
  */
 const bool =
@@ -215,7 +215,7 @@ describeKernel("engine vs make defconfig on linux 6.12", () => {
       const result = review([item], {
         rules: loadRules(RULES_DIR),
         files: treeFileSource(tree),
-        resolver: treeResolver(tree),
+
       });
       const findings = result.patches[0].findings.filter(
         (f) => f.rule === c.rule && f.path === c.edits[0].path,

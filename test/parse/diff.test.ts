@@ -259,6 +259,24 @@ describe("parseUnifiedDiff on other diffs", () => {
     ]);
   });
 
+  test("a hand-edited hunk that overruns its header stops before the prose after it", () => {
+    const text =
+      "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n-c\n+d\n+e\nThanks, but why?\n";
+    const [file] = parseUnifiedDiff(text);
+    expect(file!.hunks[0]!.lines.map((l) => l.text)).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  test("a mangled blank context line (no leading space) is still context", () => {
+    const text = "--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n\n-b\n+c\n";
+    const [file] = parseUnifiedDiff(text);
+    expect(file!.hunks[0]!.lines).toEqual([
+      { kind: "context", text: "a", oldLine: 1, newLine: 1 },
+      { kind: "context", text: "", oldLine: 2, newLine: 2 },
+      { kind: "del", text: "b", oldLine: 3 },
+      { kind: "add", text: "c", newLine: 3 },
+    ]);
+  });
+
   test("text without a diff", () => {
     expect(parseUnifiedDiff("")).toEqual([]);
     expect(parseUnifiedDiff("Hello,\n\n--- \nnot a diff\n+++ nor this\n")).toEqual([]);

@@ -65,6 +65,7 @@ describe("splitMbox", () => {
     expect(splitMbox("From a\nSubject: 1\n\nno newline at end")).toEqual(["Subject: 1\n\nno newline at end"]);
     expect(splitMbox("junk\nFrom a\nx\n")).toEqual(["junk\n", "x\n"]);
     expect(splitMbox("From a\r\nx\r\n\r\nFrom b\r\ny\r\n")).toEqual(["x\r\n", "y\r\n"]);
+    expect(splitMbox("From a\nFrom b\nx\n")).toEqual(["", "x\n"]);
   });
 
   test("unescapeMboxrd returns the same buffer when there is nothing to un-escape", () => {
@@ -78,7 +79,7 @@ describe("splitMbox", () => {
 
 describe("splitMboxStream", () => {
   const series = Buffer.from(fixture("series.mbox"));
-  const big = Buffer.from(fixture("series.mbox").repeat(200));
+  const big = Buffer.from(fixture("series.mbox").repeat(60));
 
   test.each([1, 7, 64 * 1024])("chunks of %i bytes give what splitMbox gives", async (size) => {
     expect(await splitInChunks(series, [size])).toEqual(splitMbox(series.toString()));

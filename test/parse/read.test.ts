@@ -1,13 +1,20 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { describe, expect, test } from "@jest/globals";
+import { afterAll, describe, expect, test } from "@jest/globals";
 import { readInputs } from "../../src/ingest/read.js";
 import { fixture, fixturePath } from "./fixtures.js";
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempFile(name: string, content: string | Buffer): string {
-  const path = join(mkdtempSync(join(tmpdir(), "iommu-review-read-")), name);
+  const dir = mkdtempSync(join(tmpdir(), "iommu-review-read-"));
+  tempDirs.push(dir);
+  const path = join(dir, name);
   writeFileSync(path, content);
   return path;
 }

@@ -75,8 +75,8 @@ describe("renderMarkdown", () => {
   });
 
   test("claims: ok ones checked, wrong ones flagged", () => {
-    expect(md).toMatch(/^- ✅ arithmetic: "This is a 2\.67x throughput improvement"/m);
-    expect(md).toMatch(/^- ⚠️ wording, not ok: "silently get STRICT/m);
+    expect(md).toMatch(/^- "This is a 2\.67x throughput improvement.*"\n {2}- ✅ arithmetic: /m);
+    expect(md).toMatch(/^- "silently get STRICT.*"\n {2}- ⚠️ wording, not ok: /m);
   });
 
   test("a finding with an empty table renders without a table or legend", () => {

@@ -96,9 +96,11 @@ describe("renderText", () => {
     ]);
   });
 
-  test("claims say ok or not ok", () => {
-    expect(text).toContain('  - ok (arithmetic): "This is a 2.67x throughput improvement"');
-    expect(text).toContain('  - not ok (wording): "silently get STRICT on ARM64');
+  test("claims are quoted once and say ok or not ok", () => {
+    expect(text).toContain('  - "This is a 2.67x throughput improvement');
+    expect(text).toMatch(/^ {4}ok \(arithmetic\): /m);
+    expect(text).toContain('  - "silently get STRICT on ARM64');
+    expect(text).toMatch(/^ {4}not ok \(wording\): /m);
   });
 
   test("skipped and error entries only in the footer", () => {

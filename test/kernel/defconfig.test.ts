@@ -215,7 +215,7 @@ describeKernel("engine vs make defconfig on linux 6.12", () => {
       const result = review([item], {
         rules: loadRules(RULES_DIR),
         files: treeFileSource(tree),
-
+        resolver: treeResolver(tree),
       });
       const findings = result.patches[0].findings.filter(
         (f) => f.rule === c.rule && f.path === c.edits[0].path,

@@ -83,9 +83,13 @@ export interface DecideOptions {
 
 export function choiceDecision(choice: KconfigEntry, env: SymbolLookup, opts: DecideOptions = {}): Decision {
   const members = new Map(choice.members.map((m) => [m.name, m]));
+  // The conditions a member shares with its choice (enclosing "if" blocks) hold whenever the choice is shown,
+  // so only what the member adds decides whether it is visible (scripts/kconfig/menu.c propagates them).
+  const ownVisibility = (m: KconfigEntry): Value =>
+    conjunction([...m.enclosing.slice(choice.enclosing.length), ...m.dependsOn, m.promptCond], env);
   const memberVisible = (name: string): Value => {
     const m = members.get(name);
-    return m ? visibility(m, env) : Y; // a member not in the text is taken as visible
+    return m ? ownVisibility(m) : Y; // a member not in the text is taken as visible
   };
   const d = new DecisionBuilder();
   for (const def of choice.defaults) {
@@ -98,7 +102,7 @@ export function choiceDecision(choice: KconfigEntry, env: SymbolLookup, opts: De
   if (opts.tailUnknown || choice.members.length === 0) return d.finish(NOT_SHOWN);
   for (const m of choice.members) {
     if (!m.name) continue;
-    if (d.add(visibility(m, env), m.name)) return d.finish(m.name);
+    if (d.add(ownVisibility(m), m.name)) return d.finish(m.name);
   }
   return d.finish("(no visible member)");
 }

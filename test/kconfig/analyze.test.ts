@@ -263,3 +263,14 @@ describe("analyzeKconfigFile", () => {
     expect(c!.key).toBe("choice:IOMMU default domain type");
   });
 });
+
+describe("choices inside if blocks", () => {
+  test("conditions shared by the choice and its members do not make the result conditional", () => {
+    const wrapped = ["menuconfig IOMMU_SUPPORT", "\tbool", "if IOMMU_SUPPORT", ...CHOICE, "endif"];
+    const choice = parseKconfig(view(wrapped)).find((e) => e.kind === "choice")!;
+    expect(choice.enclosing).toHaveLength(1);
+    const rows = Object.fromEntries(decideForArches(choice).map((r) => [r.arch.dir, printDecision(r.decision)]));
+    expect(rows.arm64).toBe("IOMMU_DEFAULT_DMA_STRICT");
+    expect(rows.x86).toBe("IOMMU_DEFAULT_DMA_LAZY");
+  });
+});

@@ -245,19 +245,38 @@ function makeEnv(): NodeJS.ProcessEnv {
 
 const toolTemplates = new Map<string, Promise<string>>();
 
+/** Identifies the kconfig tool's sources, so a cached build is not reused for a different kernel. */
+function toolStamp(tree: string): string {
+  const hash = createHash("sha256");
+  for (const dir of ["scripts/basic", "scripts/kconfig"])
+    for (const d of readdirSync(join(tree, dir), { withFileTypes: true }).sort((x, y) =>
+      x.name < y.name ? -1 : 1,
+    ))
+      if (d.isFile()) hash.update(`${d.name}\0`).update(readFileSync(join(tree, dir, d.name)));
+  return hash.digest("hex").slice(0, 16);
+}
+
 /**
- * An output dir whose scripts/ holds a built fixdep and kconfig `conf`. Copied (timestamps kept) into each fresh
- * O= dir, make finds them up to date and only runs conf: about half the time of a cold `make defconfig`.
+ * An output dir whose scripts/ holds a built fixdep and kconfig `conf`, kept across runs. Copied (timestamps kept)
+ * into each fresh O= dir, make finds them up to date and only runs conf: about half the time of a cold
+ * `make defconfig`. Built under the edit lock: the build parses the Kconfig files another process may be editing.
  */
 function kconfigTool(tree: string): Promise<string> {
   let tool = toolTemplates.get(tree);
   if (!tool) {
-    tool = (async () => {
-      const dir = mkdtempSync(join(tmpdir(), "iommu-review-kconfig-tool-"));
-      process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-      await run("make", ["-s", "-C", tree, `O=${dir}`, "defconfig"], { env: makeEnv() });
+    tool = withEditLock(tree, async () => {
+      const dir = join(stateDir(tree), `kconfig-tool-${toolStamp(tree)}`);
+      if (existsSync(join(dir, "scripts", "kconfig", "conf"))) return dir;
+      const tmp = mkdtempSync(`${dir}.partial-`);
+      try {
+        await run("make", ["-s", "-C", tree, `O=${tmp}`, "defconfig"], { env: makeEnv() });
+        rmSync(dir, { recursive: true, force: true });
+        renameSync(tmp, dir);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
       return dir;
-    })();
+    });
     toolTemplates.set(tree, tool);
   }
   return tool;

@@ -96,11 +96,20 @@ export class PullRequestApi {
     return { owner: this.pull.owner, repo: this.pull.repo };
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  /** Times a request made outside this class (Probot's config loader); counted as one call. */
+  track<T>(fn: () => Promise<T>): Promise<T> {
+    return this.call(fn);
+  }
+
+  private async call<T>(fn: () => Promise<T>, counts: (result: T) => boolean = () => true): Promise<T> {
     const start = performance.now();
-    this.calls++;
     try {
-      return await fn();
+      const result = await fn();
+      if (counts(result)) this.calls++;
+      return result;
+    } catch (err) {
+      this.calls++;
+      throw err;
     } finally {
       this.waitMs += performance.now() - start;
     }
@@ -111,7 +120,10 @@ export class PullRequestApi {
     const out: T[] = [];
     const it = iterator[Symbol.asyncIterator]();
     for (;;) {
-      const page = await this.call(() => it.next());
+      const page = await this.call(
+        () => it.next(),
+        (p) => !p.done,
+      );
       if (page.done) return out;
       out.push(...page.value.data);
     }

@@ -118,7 +118,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
               action: context.payload.action,
               pr,
               api,
-              readConfig: () => context.config<unknown>(CONFIG_FILE),
+              readConfig: () => api.track(() => context.config<unknown>(CONFIG_FILE)),
             },
             rules,
           );

@@ -18,9 +18,12 @@ export function sideOf(finding: Finding): DiffSide {
 export class DiffLines {
   private readonly lines = new Map<string, Set<number>>();
 
-  constructor(diffs: readonly FileDiff[], noInline: ReadonlySet<string> = new Set()) {
+  /** `noInline`: paths GitHub gave no per-file patch for; it shows no diff there to comment on. */
+  constructor(
+    diffs: readonly FileDiff[],
+    private readonly noInline: ReadonlySet<string> = new Set(),
+  ) {
     for (const diff of diffs) {
-      if (noInline.has(diff.path)) continue;
       const right = new Set<number>();
       const left = new Set<number>();
       for (const hunk of diff.hunks)
@@ -33,8 +36,11 @@ export class DiffLines {
     }
   }
 
-  has(finding: Finding): boolean {
-    return !!this.lines.get(`${sideOf(finding)}\0${finding.path}`)?.has(finding.line);
+  /** Why the finding cannot be an inline comment, or undefined when it can. */
+  obstacle(finding: Finding): string | undefined {
+    if (this.noInline.has(finding.path)) return "GitHub shows no diff for this file";
+    if (!this.lines.get(`${sideOf(finding)}\0${finding.path}`)?.has(finding.line)) return "not on a line of the diff";
+    return undefined;
   }
 }
 
@@ -65,7 +71,8 @@ export function placeFindings(
   const folded: FoldedFinding[] = [];
   for (const finding of [...findings].sort(bySeverityThenPlace)) {
     if (alreadyInline.has(finding.fingerprint)) continue;
-    if (!lines.has(finding)) folded.push({ finding, reason: "not on a line of the diff" });
+    const obstacle = lines.obstacle(finding);
+    if (obstacle) folded.push({ finding, reason: obstacle });
     else if (post.length >= limit)
       folded.push({ finding, reason: `over the limit of ${limit} inline comments per run` });
     else post.push(finding);

@@ -54,10 +54,6 @@ function conjunction(exprs: readonly (Expr | undefined)[], env: SymbolLookup): V
   return acc;
 }
 
-function visibility(entry: KconfigEntry, env: SymbolLookup): Value {
-  return conjunction([...entry.enclosing, ...entry.dependsOn, entry.promptCond], env);
-}
-
 /** A decision list that stops at the first branch whose condition is known to hold. */
 class DecisionBuilder {
   readonly branches: Branch[] = [];

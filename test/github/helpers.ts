@@ -33,7 +33,7 @@ export const ARM64_TITLE = "[RFC PATCH] iommu: Default to lazy DMA mode on ARM64
 export const ARM64 = pullFilesFromDiff(ARM64_PATCH, { [KCONFIG]: KCONFIG_BASE });
 export const KCONFIG_HEAD = ARM64.headContents[KCONFIG]!;
 /** Line of `default IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64` in the head file. */
-export const LAZY_LINE = KCONFIG_HEAD.split("\n").findIndex((l) => l.includes("|| ARM64")) + 1;
+export const LAZY_LINE = KCONFIG_HEAD.split("\n").findIndex((l) => l.includes("IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64")) + 1;
 
 export const PRIVATE_KEY = generateKeyPairSync("rsa", {
   modulusLength: 2048,
@@ -41,7 +41,15 @@ export const PRIVATE_KEY = generateKeyPairSync("rsa", {
   publicKeyEncoding: { type: "spki", format: "pem" },
 }).privateKey;
 
-export const TestOctokit = ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } });
+/**
+ * Retry and throttling off. It has to be the function form: with an object, Probot's own throttle options win,
+ * and installation clients keep plugin-throttling's one-second spacing of write requests.
+ */
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { enabled: false },
+}));
 
 export interface LogLine {
   level: string;

@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { SMTPServer } from "smtp-server";
 import { SmtpTransport } from "../../src/deliver/smtp.js";
-import { patchMail, signedPost, waitFor } from "../mirror/helpers.js";
 import { type Harness, startHarness } from "../mirror/harness.js";
+import { patchMail, signedPost, waitFor } from "../mirror/helpers.js";
 
 interface Received {
   from: string;
@@ -69,10 +69,17 @@ test("the reply is delivered over SMTP, threaded, to the author with the origina
   const [got] = await waitFor(() => received.length > 0 && received, "a mail at the SMTP server");
 
   expect(got!.from).toBe("iommu-review@bots.example.org");
-  expect(got!.to).toEqual(["ada@example.org", "iommu@lists.example.org", "bob@example.org", "review-archive@example.org"]);
+  expect(got!.to).toEqual([
+    "ada@example.org",
+    "iommu@lists.example.org",
+    "bob@example.org",
+    "review-archive@example.org",
+  ]);
   const head = got!.data.slice(0, got!.data.indexOf("\r\n\r\n")).replace(/\r\n[ \t]+/g, " ");
   expect(head).toContain("\r\nIn-Reply-To: <smtp-2@example.org>\r\n");
-  expect(head).toContain("\r\nReferences: <smtp-0@example.org> <smtp-1@example.org> <smtp-2@example.org>\r\n");
+  expect(head).toContain(
+    "\r\nReferences: <smtp-0@example.org> <smtp-1@example.org> <smtp-2@example.org>\r\n",
+  );
   expect(head).toContain("\r\nSubject: Re: [PATCH 2/3] iommu: Make lazy invalidation the arm64 default\r\n");
   expect(head).toContain("\r\nAuto-Submitted: auto-generated\r\n");
   expect(head).not.toContain("muted.example.org");

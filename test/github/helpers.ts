@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import nock from "nock";
+import type nock from "nock";
 import { type Logger, Probot, ProbotOctokit } from "probot";
 import { createApp, type EventReport } from "../../src/github/app.js";
 import { pullFilesFromDiff } from "../../src/github/testing/fake-github.js";
@@ -19,7 +19,10 @@ export const PULL_PATH = `/repos/${OWNER}/${REPO}/pulls/${PR}`;
 export const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 
 const ROOT = join(import.meta.dirname, "../..");
-export const KCONFIG_BASE = readFileSync(join(import.meta.dirname, "fixtures/drivers-iommu-Kconfig.base"), "utf8");
+export const KCONFIG_BASE = readFileSync(
+  join(import.meta.dirname, "fixtures/drivers-iommu-Kconfig.base"),
+  "utf8",
+);
 export const ARM64_PATCH = readFileSync(join(ROOT, "examples/arm64-lazy-default.patch"), "utf8");
 
 /** The example's commit message as git stores it: subject line, blank line, body up to the "---". */
@@ -33,7 +36,8 @@ export const ARM64_TITLE = "[RFC PATCH] iommu: Default to lazy DMA mode on ARM64
 export const ARM64 = pullFilesFromDiff(ARM64_PATCH, { [KCONFIG]: KCONFIG_BASE });
 export const KCONFIG_HEAD = ARM64.headContents[KCONFIG]!;
 /** Line of `default IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64` in the head file. */
-export const LAZY_LINE = KCONFIG_HEAD.split("\n").findIndex((l) => l.includes("IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64")) + 1;
+export const LAZY_LINE =
+  KCONFIG_HEAD.split("\n").findIndex((l) => l.includes("IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64")) + 1;
 
 export const PRIVATE_KEY = generateKeyPairSync("rsa", {
   modulusLength: 2048,
@@ -130,7 +134,11 @@ export function pullRequestPayload(o: PayloadOptions = {}) {
   };
 }
 
-export function receive(probot: Probot, id: string, payload: ReturnType<typeof pullRequestPayload>): Promise<void> {
+export function receive(
+  probot: Probot,
+  id: string,
+  payload: ReturnType<typeof pullRequestPayload>,
+): Promise<void> {
   return probot.receive({ id, name: "pull_request", payload } as unknown as Parameters<Probot["receive"]>[0]);
 }
 
@@ -149,7 +157,9 @@ export const mock = {
       .get(`/repos/${OWNER}/.github/contents/.github%2Fiommu-review.yml`)
       .reply(404, { message: "Not Found" }),
   config: (scope: nock.Scope, yaml: string) =>
-    scope.get(`${REPO_PATH}/contents/.github%2Fiommu-review.yml`).reply(200, yaml, { "content-type": "text/plain" }),
+    scope
+      .get(`${REPO_PATH}/contents/.github%2Fiommu-review.yml`)
+      .reply(200, yaml, { "content-type": "text/plain" }),
   files: (scope: nock.Scope, files: unknown[] = ARM64.files) =>
     scope.get(`${PULL_PATH}/files`).query({ per_page: "100" }).reply(200, files),
   commits: (scope: nock.Scope, messages: string[] = [ARM64_MESSAGE]) =>

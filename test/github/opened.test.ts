@@ -26,7 +26,8 @@ afterEach(() => {
   nock.enableNetConnect();
 });
 
-const ARM64_ROW = /\| \*\*arm64\*\* \| `(IOMMU_DEFAULT_DMA_)?STRICT[^|]*` \| `(IOMMU_DEFAULT_DMA_)?LAZY[^|]*` \| \*\*yes\*\* \|/;
+const ARM64_ROW =
+  /\| \*\*arm64\*\* \| `(IOMMU_DEFAULT_DMA_)?STRICT[^|]*` \| `(IOMMU_DEFAULT_DMA_)?LAZY[^|]*` \| \*\*yes\*\* \|/;
 
 interface ReviewRequest {
   commit_id: string;
@@ -72,7 +73,9 @@ describe("pull_request.opened on the ARM64 example", () => {
         body: expect.stringMatching(/^<!-- iommu-review:fingerprint=[0-9a-f]{16} -->\n\*\*warning: /),
       },
     ]);
-    expect(KCONFIG_HEAD.split("\n")[LAZY_LINE - 1]).toBe("\tdefault IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64");
+    expect(KCONFIG_HEAD.split("\n")[LAZY_LINE - 1]).toBe(
+      "\tdefault IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64",
+    );
 
     expect(check.body).toEqual({
       name: "iommu-review",
@@ -101,7 +104,13 @@ describe("pull_request.opened on the ARM64 example", () => {
         kind: "reviewed",
         findings: 1,
         check: "created",
-        posted: { summary: "created", commentsCreated: 1, commentsUpdated: 0, commentsDeleted: 0, commentsResolved: 0 },
+        posted: {
+          summary: "created",
+          commentsCreated: 1,
+          commentsUpdated: 0,
+          commentsDeleted: 0,
+          commentsResolved: 0,
+        },
       },
     ]);
     expect(ARM64_MESSAGE.startsWith("iommu: Default to lazy DMA mode on ARM64\n\n")).toBe(true);
@@ -112,7 +121,12 @@ describe("pull_request.opened on the ARM64 example", () => {
     const scope = nock(API);
     mock.token(scope);
     mock.files(scope, [
-      { filename: "Documentation/admin-guide/README.rst", status: "modified", patch: "@@ -1 +1 @@\n-a\n+b", changes: 2 },
+      {
+        filename: "Documentation/admin-guide/README.rst",
+        status: "modified",
+        patch: "@@ -1 +1 @@\n-a\n+b",
+        changes: 2,
+      },
       { filename: "scripts/checkpatch.pl", status: "modified", patch: "@@ -1 +1 @@\n-a\n+b", changes: 2 },
     ]);
 

@@ -269,7 +269,9 @@ describe("choices inside if blocks", () => {
     const wrapped = ["menuconfig IOMMU_SUPPORT", "\tbool", "if IOMMU_SUPPORT", ...CHOICE, "endif"];
     const choice = parseKconfig(view(wrapped)).find((e) => e.kind === "choice")!;
     expect(choice.enclosing).toHaveLength(1);
-    const rows = Object.fromEntries(decideForArches(choice).map((r) => [r.arch.dir, printDecision(r.decision)]));
+    const rows = Object.fromEntries(
+      decideForArches(choice).map((r) => [r.arch.dir, printDecision(r.decision)]),
+    );
     expect(rows.arm64).toBe("IOMMU_DEFAULT_DMA_STRICT");
     expect(rows.x86).toBe("IOMMU_DEFAULT_DMA_LAZY");
   });

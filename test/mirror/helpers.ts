@@ -114,7 +114,10 @@ export function readMaildir(dir: string): MaildirMail[] {
     const raw = readFileSync(join(dir, "new", file), "utf8");
     const split = raw.indexOf("\n\n");
     const headers = new Map<string, string>();
-    for (const line of raw.slice(0, split).replace(/\n[ \t]+/g, " ").split("\n")) {
+    for (const line of raw
+      .slice(0, split)
+      .replace(/\n[ \t]+/g, " ")
+      .split("\n")) {
       const colon = line.indexOf(":");
       headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
     }

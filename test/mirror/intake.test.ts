@@ -4,8 +4,8 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { signBody } from "../../src/mirror/signature.js";
-import { patchMail, SECRET, signedPost } from "./helpers.js";
 import { type Harness, startHarness } from "./harness.js";
+import { patchMail, SECRET, signedPost } from "./helpers.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,7 +20,11 @@ const mail = (id: string) => patchMail({ messageId: id });
 
 async function post(headers: Record<string, string>, body: string | Buffer) {
   const res = await fetch(h.url, { method: "POST", headers, body });
-  return { status: res.status, type: res.headers.get("content-type"), json: (await res.json()) as { error: string } };
+  return {
+    status: res.status,
+    type: res.headers.get("content-type"),
+    json: (await res.json()) as { error: string },
+  };
 }
 
 describe("authentication", () => {
@@ -49,7 +53,10 @@ describe("authentication", () => {
 
   test("a signature header of the wrong shape is refused", async () => {
     for (const header of ["sha1=abc", "sha256=zz", `sha256=${"0".repeat(63)}`]) {
-      const res = await post({ "Content-Type": "message/rfc822", "X-Hub-Signature-256": header }, mail("x@example.org"));
+      const res = await post(
+        { "Content-Type": "message/rfc822", "X-Hub-Signature-256": header },
+        mail("x@example.org"),
+      );
       expect(res.status).toBe(401);
       expect(res.json.error).toMatch(/^malformed X-Hub-Signature-256/);
     }
@@ -68,7 +75,13 @@ describe("size, format and content", () => {
     const { port } = new URL(h.url);
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
-        { host: "127.0.0.1", port, path: "/patches", method: "POST", headers: { "Content-Type": "message/rfc822" } },
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/patches",
+          method: "POST",
+          headers: { "Content-Type": "message/rfc822" },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -104,7 +117,12 @@ describe("size, format and content", () => {
     const res = await signedPost(h.url, mbox, "application/mbox");
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(/^message 2: not a mail message/);
-    expect(h.journal.db.prepare("SELECT count(*) FROM messages WHERE message_id = 'mbox-ok@example.org'").pluck().get()).toBe(0);
+    expect(
+      h.journal.db
+        .prepare("SELECT count(*) FROM messages WHERE message_id = 'mbox-ok@example.org'")
+        .pluck()
+        .get(),
+    ).toBe(0);
   });
 
   test("JSON must carry exactly one of message or mbox", async () => {
@@ -112,7 +130,9 @@ describe("size, format and content", () => {
     expect((await signedPost(h.url, both, "application/json")).json.error).toMatch(/exactly one of/);
     const typo = JSON.stringify({ mesage: mail("j2@example.org") });
     expect((await signedPost(h.url, typo, "application/json")).status).toBe(400);
-    expect((await signedPost(h.url, "{not json", "application/json")).json.error).toBe("body is not valid JSON");
+    expect((await signedPost(h.url, "{not json", "application/json")).json.error).toBe(
+      "body is not valid JSON",
+    );
   });
 
   test("nothing refused above reached the journal", () => {
@@ -129,9 +149,12 @@ describe("accepted input", () => {
     });
     const res = await signedPost(h.url, body, "application/json");
     expect(res.status).toBe(202);
-    expect(h.journal.db.prepare("SELECT origin FROM messages WHERE message_id = 'json-1@example.org'").pluck().get()).toBe(
-      "http:lore:iommu",
-    );
+    expect(
+      h.journal.db
+        .prepare("SELECT origin FROM messages WHERE message_id = 'json-1@example.org'")
+        .pluck()
+        .get(),
+    ).toBe("http:lore:iommu");
   });
 
   test("a duplicate is answered 200 and stored once", async () => {
@@ -139,7 +162,12 @@ describe("accepted input", () => {
     const second = await signedPost(h.url, mail("dup@example.org"));
     expect([first.status, second.status]).toEqual([202, 200]);
     expect(second.json.messages).toEqual([{ messageId: "dup@example.org", status: "duplicate" }]);
-    expect(h.journal.db.prepare("SELECT count(*) FROM messages WHERE message_id = 'dup@example.org'").pluck().get()).toBe(1);
+    expect(
+      h.journal.db
+        .prepare("SELECT count(*) FROM messages WHERE message_id = 'dup@example.org'")
+        .pluck()
+        .get(),
+    ).toBe(1);
   });
 
   test("other paths and methods are not the intake", async () => {

@@ -3,8 +3,8 @@
 
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
-import { FLAGSHIP, patchMail, readMaildir, signedPost } from "./helpers.js";
 import { type Harness, startHarness } from "./harness.js";
+import { FLAGSHIP, patchMail, readMaildir, signedPost } from "./helpers.js";
 
 const REPLY_ALL = `
 from: "iommu-review bot <iommu-review@bots.example.org>"
@@ -81,7 +81,9 @@ describe("threading and recipients", () => {
     const [reply] = readMaildir(h.outbox);
     expect(reply!.headers.get("in-reply-to")).toBe("<patch-2@example.org>");
     expect(reply!.headers.get("references")).toBe("<cover-0@example.org> <patch-2@example.org>");
-    expect(reply!.headers.get("subject")).toBe("Re: [PATCH v2 2/2] iommu: Make lazy invalidation the arm64 default");
+    expect(reply!.headers.get("subject")).toBe(
+      "Re: [PATCH v2 2/2] iommu: Make lazy invalidation the arm64 default",
+    );
     expect(reply!.headers.get("to")).toBe("Ada Example <ada@example.org>");
     // The author and the bot itself are not copied; joe appears once, with the name he was first given.
     expect(reply!.headers.get("cc")).toBe(
@@ -99,11 +101,16 @@ describe("threading and recipients", () => {
   });
 
   test("a mail from another robot (Auto-Submitted) is never answered", async () => {
-    const mail = patchMail({ messageId: "robot-1@example.org", extraHeaders: ["Auto-Submitted: auto-generated"] });
+    const mail = patchMail({
+      messageId: "robot-1@example.org",
+      extraHeaders: ["Auto-Submitted: auto-generated"],
+    });
     expect((await signedPost(h.url, mail)).status).toBe(202);
     await h.settled();
     expect(readMaildir(h.outbox)).toHaveLength(0);
-    expect(h.journal.db.prepare("SELECT outcome FROM messages").pluck().get()).toBe("skipped: auto-submitted");
+    expect(h.journal.db.prepare("SELECT outcome FROM messages").pluck().get()).toBe(
+      "skipped: auto-submitted",
+    );
   });
 
   test("an mbox carrying a series of patches is accepted in one request, one reply per triggering patch", async () => {

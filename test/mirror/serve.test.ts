@@ -1,0 +1,91 @@
+// `iommu-review serve` in-process: its refusals, and --dry-run printing instead of writing.
+
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { afterAll, describe, expect, test } from "@jest/globals";
+import { serveCommand } from "../../src/cli/serve.js";
+import { patchMail, RULES_DIR, SECRET, signedPost, tempDir, waitFor } from "./helpers.js";
+
+const dir = tempDir();
+afterAll(() => dir.remove());
+
+function sink(): { stream: Writable; text: () => string } {
+  let text = "";
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = { IOMMU_REVIEW_WEBHOOK_SECRET: SECRET }) {
+  const out = sink();
+  const err = sink();
+  const code = await serveCommand(argv, { env, stdout: out.stream, stderr: err.stream });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+describe("refusals", () => {
+  test("without the webhook secret it does not start", async () => {
+    const res = await run(["--db", join(dir.path, "a.sqlite")], {});
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("set IOMMU_REVIEW_WEBHOOK_SECRET");
+  });
+
+  test("SMTP needs a policy that names the bot's real From", async () => {
+    const res = await run(["--smtp", "smtp://127.0.0.1:1", "--rules", RULES_DIR]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("--smtp needs a policy file with from:");
+  });
+
+  test("a bad policy file is reported with its name and field", async () => {
+    const file = join(dir.path, "bad.yml");
+    writeFileSync(file, "defaults:\n  reply_to: everybody\n");
+    const res = await run(["--policy", file, "--rules", RULES_DIR]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`${file}: defaults.reply_to: `);
+  });
+
+  test("bad flags are usage errors", async () => {
+    expect((await run(["--port", "http"])).stderr).toContain("--port must be a whole number");
+    expect((await run(["--patchwork-project", "x"])).stderr).toContain("need --patchwork-url");
+    expect((await run(["--help"])).code).toBe(0);
+  });
+});
+
+test("--dry-run prints the reply it would send and writes no outbox", async () => {
+  const out = sink();
+  const stop = new AbortController();
+  const outbox = join(dir.path, "dry-outbox");
+  const running = serveCommand(
+    [
+      "--port",
+      "0",
+      "--dry-run",
+      "--db",
+      join(dir.path, "dry.sqlite"),
+      "--outbox",
+      outbox,
+      "--rules",
+      RULES_DIR,
+    ],
+    {
+      env: { IOMMU_REVIEW_WEBHOOK_SECRET: SECRET },
+      stdout: out.stream,
+      stderr: sink().stream,
+      signal: stop.signal,
+    },
+  );
+  const url = await waitFor(() => /listening on (\S+)/.exec(out.text())?.[1], "the server to listen");
+  expect(out.text()).toContain("delivery: dry run");
+  expect((await signedPost(url, patchMail({ messageId: "dry-1@example.org" }))).status).toBe(202);
+  await waitFor(() => out.text().includes("=== end ==="), "the printed reply");
+  stop.abort();
+  expect(await running).toBe(0);
+  expect(out.text()).toContain("=== dry run: would mail ada@example.org (outbox #1) ===");
+  expect(out.text()).toContain("In-Reply-To: <dry-1@example.org>");
+  expect(existsSync(outbox)).toBe(false);
+});

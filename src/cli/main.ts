@@ -44,6 +44,16 @@ export function exitCodeFor(result: Review, failOn: FailOn, inputErrors: number)
   return reached ? 1 : 0;
 }
 
+type Subcommand = (argv: string[]) => Promise<number>;
+
+/**
+ * Other fronts, loaded only when asked for, so that a dry run never loads the mail server or the scanner.
+ * A file literally named like a command is reviewed as ./serve.
+ */
+const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
+  serve: async () => (await import("./serve.js")).serveCommand,
+};
+
 export async function main(
   argv: string[],
   io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
@@ -52,6 +62,8 @@ export async function main(
     io.stderr.write(`iommu-review: ${msg}\n`);
     return 2;
   };
+  const sub = argv[0] !== undefined ? SUBCOMMANDS[argv[0]] : undefined;
+  if (sub) return (await sub())(argv.slice(1));
   let opts: CliOptions;
   try {
     opts = parseCliArgs(argv);

@@ -11,10 +11,10 @@ import type { MailTransport } from "../deliver/transport.js";
 import { DEFAULT_MAX_BODY_BYTES } from "../mirror/intake.js";
 import { Journal } from "../mirror/journal.js";
 import type { CheckSink } from "../mirror/outbox-dispatcher.js";
-import { MailPipeline } from "../mirror/pipeline.js";
 import { PatchworkClient } from "../mirror/patchwork-client.js";
 import { PatchworkPoller } from "../mirror/patchwork-poller.js";
 import { PatchworkReporter } from "../mirror/patchwork-reporter.js";
+import { MailPipeline } from "../mirror/pipeline.js";
 import { PublicInboxFeed } from "../mirror/public-inbox-feed.js";
 import { createMailServer, listen } from "../mirror/server.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
@@ -141,7 +141,12 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
         });
   }
 
-  const journal = new Journal(opts.db);
+  let journal: Journal;
+  try {
+    journal = new Journal(opts.db);
+  } catch (e) {
+    return fail(`--db ${opts.db}: ${(e as Error).message}`);
+  }
   const targetUrl = opts.patchworkTargetUrl;
   const pipeline = new MailPipeline({
     journal,
@@ -149,7 +154,9 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
     policy,
     mail,
     ...(checks && { checks }),
-    ...(targetUrl && { checkTargetUrl: (msgid: string) => targetUrl.replace("{msgid}", encodeURIComponent(msgid)) }),
+    ...(targetUrl && {
+      checkTargetUrl: (msgid: string) => targetUrl.replace("{msgid}", encodeURIComponent(msgid)),
+    }),
     log,
   });
   const server = createMailServer(pipeline, { secret, maxBodyBytes: opts.maxBodyBytes });
@@ -286,7 +293,13 @@ function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOptions {
   return opts;
 }
 
-function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+function integer(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {

@@ -53,7 +53,12 @@ export function composeReply(input: ReplyInput): ComposedMail {
     `Date: ${formatDate(input.date)}`,
     `Message-ID: <${input.messageId}>`,
     `In-Reply-To: <${parent.messageId}>`,
-    headerLine("References", replyReferences(parent).map((id) => `<${id}>`).join(" ")),
+    headerLine(
+      "References",
+      replyReferences(parent)
+        .map((id) => `<${id}>`)
+        .join(" "),
+    ),
     "Auto-Submitted: auto-generated",
     "X-Auto-Response-Suppress: All",
     `X-Mailer: ${USER_AGENT}`,

@@ -1,6 +1,7 @@
 // The default transport: a Maildir outbox. A mail is written to tmp/, synced, then renamed into new/, so a reader
-// never sees half a file. The file name is derived from the outbox entry, so writing it twice is a no-op and a
-// restart can tell whether it already got there.
+// never sees half a file. The file name is derived from the outbox entry's key (what the mail answers), so
+// writing it twice is a no-op and a restart can tell whether it already got there, even if the journal lost
+// its record of the delivery.
 
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -20,8 +21,7 @@ export class MaildirTransport implements MailTransport {
 
   /** The file name of a mail in new/ (a reader that moves it to cur/ appends ":2,<flags>"). */
   fileName(mail: OutgoingMail): string {
-    const hash = createHash("sha256").update(mail.key).digest("hex").slice(0, 16);
-    return `${Math.floor(mail.createdAt / 1000)}.M${mail.id}Q${hash}.iommu-review`;
+    return `iommu-review.${createHash("sha256").update(mail.key).digest("hex").slice(0, 32)}`;
   }
 
   async send(mail: OutgoingMail): Promise<void> {

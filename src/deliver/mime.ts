@@ -10,7 +10,6 @@ const HEADER_LINE = 78;
 const SMTP_LINE = 998;
 const ATEXT_PHRASE = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the check is for exactly that range
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** "Name <addr>", with the name quoted or encoded as needed; "addr" alone when there is no name. */

@@ -71,10 +71,7 @@ const addressGlob = z
   .regex(/^[^\s<>]+$/, "expected an address or a glob such as *@vger.kernel.org");
 const count = z.number().int().min(0);
 
-const rateLimit = z
-  .object({ per_thread: count, per_hour: count })
-  .partial()
-  .strict();
+const rateLimit = z.object({ per_thread: count, per_hour: count }).partial().strict();
 
 const settings = z
   .object({
@@ -191,7 +188,11 @@ function merge(base: Omit<ListPolicy, "key">, over: Settings): Omit<ListPolicy, 
 function parseFrom(value: string, file: string): Person {
   const parsed = addressParser(value)[0];
   if (!parsed?.address || !/^[^\s@]+@[^\s@]+$/.test(parsed.address)) {
-    throw new PolicyError(file, "from", 'expected "Name <address>", e.g. "iommu-review bot <bot@example.org>"');
+    throw new PolicyError(
+      file,
+      "from",
+      'expected "Name <address>", e.g. "iommu-review bot <bot@example.org>"',
+    );
   }
   return { name: parsed.name, email: parsed.address };
 }

@@ -34,7 +34,8 @@ export function replyRecipients(
   if (!author?.email) return { kind: "muted", reason: "the message has no author address" };
   const bot = policy.from.email.toLowerCase();
   if (author.email.toLowerCase() === bot) return { kind: "muted", reason: "the message is the bot's own" };
-  if (isMutedAddress(policy, author.email)) return { kind: "muted", reason: `author ${author.email} is muted` };
+  if (isMutedAddress(policy, author.email))
+    return { kind: "muted", reason: `author ${author.email} is muted` };
 
   const seen = new Set([bot, author.email.toLowerCase()]);
   const cc: Person[] = [];

@@ -30,6 +30,13 @@ export function attribution(parent: ReplyContext): string {
 
 /** The reply to one patch with findings (or, when the policy asks for it, without). */
 export function replyBody(entry: PatchReview, parent: ReplyContext): string {
+  if (entry.findings.length === 0) {
+    const clean = wrap(
+      "iommu-review found no change to an architecture-conditional IOMMU default in this patch.",
+      72,
+    );
+    return `${greeting(parent)}\n\n${clean}\n\n${SIGNATURE}\n`;
+  }
   const review = withoutHeaderBlock(renderText({ patches: [entry] }, { color: false }));
   return `${greeting(parent)}\n\n${attribution(parent)}\n${review.trimEnd()}\n\n${SIGNATURE}\n`;
 }

@@ -22,7 +22,8 @@ export function planPatchReply(
   now: Date,
 ): ReplyPlan {
   const list = listPolicyFor(policy, parent);
-  if (review.findings.length === 0 && !list.replyWhenClean) return { kind: "none", reason: "no findings", list };
+  if (review.findings.length === 0 && !list.replyWhenClean)
+    return { kind: "none", reason: "no findings", list };
   return plan(`mail:${parent.messageId}`, parent, list, policy, now, () => replyBody(review, parent));
 }
 
@@ -42,7 +43,11 @@ export function planRollup(
 }
 
 /** Why the limits forbid one more mail, or undefined when they allow it. */
-export function rateLimitReason(list: ListPolicy, mailsInThread: number, mailsInLastHour: number): string | undefined {
+export function rateLimitReason(
+  list: ListPolicy,
+  mailsInThread: number,
+  mailsInLastHour: number,
+): string | undefined {
   if (mailsInThread >= list.perThread) return `rate-limited: ${list.perThread} per thread`;
   if (mailsInLastHour >= list.perHour) return `rate-limited: ${list.perHour} per hour for ${list.key}`;
   return undefined;

@@ -9,8 +9,6 @@ export interface OutgoingMail {
   /** "\n" line ends. */
   raw: string;
   envelope: { from: string; to: string[] };
-  /** When the entry was written (ms since epoch). */
-  createdAt: number;
 }
 
 export interface MailTransport {

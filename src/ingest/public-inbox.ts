@@ -37,7 +37,10 @@ export async function headCommit(gitDir: string, ref = "HEAD"): Promise<string> 
 }
 
 /** The "m" blob of each commit, in the given order; commits without one (deletions) are left out. */
-export async function* readMessages(gitDir: string, commits: readonly string[]): AsyncGenerator<PublicInboxMessage> {
+export async function* readMessages(
+  gitDir: string,
+  commits: readonly string[],
+): AsyncGenerator<PublicInboxMessage> {
   if (commits.length === 0) return;
   const child = spawn("git", ["-C", gitDir, "cat-file", "--batch"], { stdio: ["pipe", "pipe", "pipe"] });
   const stderr: Buffer[] = [];

@@ -1,13 +1,13 @@
 // One journaled message, read and reviewed: everything the worker needs before it decides what to send.
 // Asynchronous (mail parsing) and free of side effects, so it can run outside the journal's transaction.
 
-import type { PatchReview } from "../model.js";
 import type { ReplyContext } from "../deliver/recipients.js";
+import type { PatchReview } from "../model.js";
 import { parseMessage } from "../parse/mail.js";
 import { messageToItem } from "../parse/patch.js";
 import { renderText } from "../render/text.js";
-import type { Rule } from "../rules/load.js";
 import { reviewPatch } from "../review/review.js";
+import type { Rule } from "../rules/load.js";
 
 export type Analysis =
   | { kind: "not-a-patch"; outcome: string; context?: ReplyContext }
@@ -31,7 +31,8 @@ export async function analyzeMessage(
   rules: readonly Rule[],
 ): Promise<Analysis> {
   // Never answer a robot: that is how two bots end up mailing each other all night.
-  if (AUTO_SUBMITTED.test(headerBlock(raw))) return { kind: "not-a-patch", outcome: "skipped: auto-submitted" };
+  if (AUTO_SUBMITTED.test(headerBlock(raw)))
+    return { kind: "not-a-patch", outcome: "skipped: auto-submitted" };
   const item = await messageToItem(raw, origin, 0);
   if (item.kind === "error") return { kind: "not-a-patch", outcome: `error: ${item.error}` };
   if (item.kind === "skipped") {

@@ -56,7 +56,10 @@ export async function decodePayload(contentType: string | undefined, body: Buffe
     case "application/json":
       return decodeJson(body);
     case "":
-      throw new IntakeError(415, "Content-Type is required: message/rfc822, application/mbox or application/json");
+      throw new IntakeError(
+        415,
+        "Content-Type is required: message/rfc822, application/mbox or application/json",
+      );
     default:
       throw new IntakeError(
         415,

@@ -1,6 +1,12 @@
 // The durable journal: every accepted message, what became of it, and the outbox of replies and checks.
 // One SQLite file (WAL). A message is committed before the intake answers 202; a message's outcome and its
 // outbox entries are committed in one transaction, so a crash either redoes the whole review or none of it.
+//
+// Durability: every commit survives a killed process (WAL). Accepted messages, and marks that must not be lost
+// before a mail goes out by a transport that cannot be asked afterwards, are also synced to disk before the call
+// returns (synchronous = FULL), so they survive a power cut. Other commits skip the sync (synchronous = NORMAL):
+// after a power cut they may roll back to the last synced commit, and the work is redone; the Maildir and the
+// Patchwork reporter recognise what they already delivered.
 
 import Database from "better-sqlite3";
 
@@ -167,8 +173,7 @@ export class Journal {
   ) {
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
-    // FULL: a committed message survives power loss too, not only a killed process.
-    this.db.pragma("synchronous = FULL");
+    this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
     this.statements = prepareStatements(this.db);
@@ -188,7 +193,7 @@ export class Journal {
         return { messageId: m.messageId, status: info.changes === 1 ? "queued" : "duplicate" };
       }),
     );
-    return insert(messages);
+    return this.synced(() => insert(messages));
   }
 
   /** The oldest pending message, its attempt already counted (so a message that crashes the process gives up). */
@@ -292,19 +297,23 @@ export class Journal {
     return (this.statements.inFlight.all() as OutboxRow[]).map(toOutboxEntry);
   }
 
+  /** `synced`: on disk before this returns (for "sending" when the transport cannot tell afterwards). */
   markOutbox(
     id: number,
     state: OutboxState,
-    opts: { error?: string; attempt?: boolean; notBefore?: number } = {},
+    opts: { error?: string; attempt?: boolean; notBefore?: number; synced?: boolean } = {},
   ): void {
-    this.statements.setOutboxState.run({
-      id,
-      state,
-      sentAt: state === "sent" ? this.now() : null,
-      lastError: opts.error ?? null,
-      attempt: opts.attempt ? 1 : 0,
-      notBefore: opts.notBefore ?? null,
-    });
+    const run = () =>
+      this.statements.setOutboxState.run({
+        id,
+        state,
+        sentAt: state === "sent" ? this.now() : null,
+        lastError: opts.error ?? null,
+        attempt: opts.attempt ? 1 : 0,
+        notBefore: opts.notBefore ?? null,
+      });
+    if (opts.synced) this.synced(run);
+    else run();
   }
 
   cursor(name: string): string | undefined {
@@ -318,6 +327,16 @@ export class Journal {
 
   counts(): JournalCounts {
     return this.statements.counts.get() as JournalCounts;
+  }
+
+  /** Runs `commit` with the write synced to disk before it returns. */
+  private synced<T>(commit: () => T): T {
+    this.db.pragma("synchronous = FULL");
+    try {
+      return commit();
+    } finally {
+      this.db.pragma("synchronous = NORMAL");
+    }
   }
 
   close(): void {

@@ -80,7 +80,9 @@ export class OutboxDispatcher {
     const { journal } = this.opts;
     const entry = journal.nextDue();
     if (!entry) return false;
-    journal.markOutbox(entry.id, "sending");
+    // Without a way to ask the transport later, "sending" must survive even a power cut: it is what stops a resend.
+    const canAsk = entry.kind === "check" || this.opts.mail.wasDelivered !== undefined;
+    journal.markOutbox(entry.id, "sending", { synced: !canAsk });
     try {
       await this.deliver(entry);
       journal.markOutbox(entry.id, "sent", { attempt: true });
@@ -93,7 +95,11 @@ export class OutboxDispatcher {
         journal.markOutbox(entry.id, "failed", { error: text, attempt: true });
       } else {
         const delay = (this.opts.retryDelayMs ?? 30_000) * 2 ** (attempts - 1);
-        journal.markOutbox(entry.id, "pending", { error: text, attempt: true, notBefore: this.now() + delay });
+        journal.markOutbox(entry.id, "pending", {
+          error: text,
+          attempt: true,
+          notBefore: this.now() + delay,
+        });
       }
     }
     return true;
@@ -120,6 +126,5 @@ function toMail(entry: OutboxEntry): OutgoingMail {
     messageId: meta.messageId,
     raw: entry.payload,
     envelope: meta.envelope,
-    createdAt: entry.createdAt,
   };
 }

@@ -4,7 +4,13 @@
 
 import type { MailPolicy } from "../deliver/policy.js";
 import type { ReplyContext } from "../deliver/recipients.js";
-import { listPolicyFor, planPatchReply, planRollup, rateLimitReason, type ReplyPlan } from "../deliver/reply-plan.js";
+import {
+  listPolicyFor,
+  planPatchReply,
+  planRollup,
+  type ReplyPlan,
+  rateLimitReason,
+} from "../deliver/reply-plan.js";
 import type { Rule } from "../rules/load.js";
 import { type Analysis, analyzeMessage } from "./analyze-message.js";
 import { SYNTHETIC_ID_SUFFIX } from "./intake-payload.js";
@@ -119,7 +125,11 @@ export class ReviewWorker {
   /** Inside the transaction: the rate limits decide with the journal's counts; returns the revised outcome. */
   private queueMail(plan: Extract<ReplyPlan, { kind: "reply" }>, thread: string, done: string): string {
     const { journal } = this.opts;
-    const limited = rateLimitReason(plan.list, journal.mailsInThread(thread), journal.mailsInLastHour(plan.list.key));
+    const limited = rateLimitReason(
+      plan.list,
+      journal.mailsInThread(thread),
+      journal.mailsInLastHour(plan.list.key),
+    );
     if (limited) return `reviewed; no reply: ${limited}`;
     const added = journal.addOutbox({
       key: plan.key,

@@ -1,7 +1,9 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "@jest/globals";
 import {
   defaultPolicy,
   isListAddress,
+  loadPolicy,
   PolicyError,
   parsePolicy,
   policyFor,
@@ -105,4 +107,11 @@ describe("policyFor", () => {
     expect(isListAddress(p, "linux-kernel@vger.kernel.org")).toBe(true);
     expect(isListAddress(p, "bob@example.org")).toBe(false);
   });
+});
+
+test("examples/policy.yml is a valid policy", () => {
+  const p = loadPolicy(fileURLToPath(new URL("../../examples/policy.yml", import.meta.url)));
+  expect(p.fromConfigured).toBe(true);
+  expect(p.lists.map((l) => l.key)).toEqual(["iommu@lists.example.org", "linux-media@lists.example.org"]);
+  expect(p.lists[0]).toMatchObject({ replyTo: "all", ccIndividuals: false, perHour: 10, embargoMinutes: 60 });
 });

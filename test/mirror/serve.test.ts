@@ -89,3 +89,9 @@ test("--dry-run prints the reply it would send and writes no outbox", async () =
   expect(out.text()).toContain("In-Reply-To: <dry-1@example.org>");
   expect(existsSync(outbox)).toBe(false);
 });
+
+test("a journal that cannot be opened is reported, not thrown", async () => {
+  const res = await run(["--db", join(dir.path, "no/such/dir/j.sqlite"), "--rules", RULES_DIR]);
+  expect(res.code).toBe(2);
+  expect(res.stderr).toContain("--db ");
+});

@@ -224,3 +224,13 @@ describe("Patchwork checks and crashes", () => {
     });
   });
 });
+
+test("with reply_when_clean, a patch without findings gets a short reply instead of the review", async () => {
+  post({ messageId: "clean@example.org", triggers: false });
+  await drain(worker("defaults: { reply_when_clean: true }"));
+  const [entry] = outbox();
+  expect(entry!.payload).toContain(
+    "\n\nHi Ada,\n\niommu-review found no change to an architecture-conditional IOMMU\n",
+  );
+  expect(entry!.payload).not.toContain("wrote:");
+});

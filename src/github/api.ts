@@ -85,6 +85,7 @@ const ANNOTATIONS_PER_REQUEST = 50;
 
 export class PullRequestApi {
   calls = 0;
+  /** Wall time during which some GitHub call was in flight. */
   waitMs = 0;
 
   constructor(
@@ -101,8 +102,12 @@ export class PullRequestApi {
     return this.call(fn);
   }
 
+  private inFlight = 0;
+  private busySince = 0;
+
+  /** Time with at least one call in flight: parallel calls count once, so handler time minus this is the bot's own. */
   private async call<T>(fn: () => Promise<T>, counts: (result: T) => boolean = () => true): Promise<T> {
-    const start = performance.now();
+    if (this.inFlight++ === 0) this.busySince = performance.now();
     try {
       const result = await fn();
       if (counts(result)) this.calls++;
@@ -111,7 +116,7 @@ export class PullRequestApi {
       this.calls++;
       throw err;
     } finally {
-      this.waitMs += performance.now() - start;
+      if (--this.inFlight === 0) this.waitMs += performance.now() - this.busySince;
     }
   }
 

@@ -32,7 +32,7 @@ export interface EventReport {
   outcome: EventOutcome;
   /** Wall time of the handler, including the wait on GitHub. */
   ms: number;
-  /** Time spent waiting on GitHub API calls (sequential calls; parallel ones overlap). */
+  /** Wall time during which some GitHub API call was in flight. */
   apiMs: number;
   apiCalls: number;
 }

@@ -98,7 +98,9 @@ export async function readRepoConfig(
   } catch (err) {
     if (typeof (err as { status?: unknown }).status === "number") throw err;
     const message = err instanceof Error ? err.message.replace(PLUGIN_PREFIX, "") : String(err);
-    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
+    // The YAML parser's message continues with a quoted excerpt over several lines; its first line says it all.
+    const cause =
+      err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message.split("\n")[0]}` : "";
     return { ok: false, problems: [`${message}${cause}`] };
   }
   return parseConfig(data, rules);

@@ -6,6 +6,7 @@ import { matchesAny } from "../rules/glob.js";
 import type { Rule } from "../rules/load.js";
 import type { ChangedFile, PullRequestApi } from "./api.js";
 import { statusOf } from "./errors.js";
+import { allSettled } from "./settle.js";
 import { isKconfigOrConfigFile } from "./watch.js";
 
 /** What the app reads from the webhook's pull_request object. */
@@ -144,7 +145,7 @@ function prefetchList(diffs: readonly FileDiff[], rules: readonly Rule[]): Prefe
 async function prefetch(api: PullRequestApi, pr: PullRequestInfo, list: readonly Prefetch[]) {
   const before = new Map<string, string>();
   const after = new Map<string, string>();
-  await Promise.all(
+  await allSettled(
     list.map(async ({ diff, path }) => {
       if (!diff) {
         // Unchanged by the PR, so its head version is the merge-base version.
@@ -152,9 +153,9 @@ async function prefetch(api: PullRequestApi, pr: PullRequestInfo, list: readonly
         if (text !== undefined) before.set(path, text);
         return;
       }
-      const [base, head] = await Promise.all([
-        diff.oldPath ? api.fileAt(diff.oldPath, pr.baseSha) : undefined,
-        diff.newPath ? api.fileAt(diff.newPath, pr.headSha) : undefined,
+      const [base, head] = await allSettled<[string | undefined, string | undefined]>([
+        diff.oldPath ? api.fileAt(diff.oldPath, pr.baseSha) : Promise.resolve(undefined),
+        diff.newPath ? api.fileAt(diff.newPath, pr.headSha) : Promise.resolve(undefined),
       ]);
       const pre = preImage(diff, base, head);
       if (pre !== undefined && diff.oldPath) before.set(diff.oldPath, pre);
@@ -180,7 +181,7 @@ export async function gatherPatch(
   rules: readonly Rule[],
 ): Promise<GatheredPatch> {
   const { diffs, noInline, notReviewed } = await fileDiffs(api, watched);
-  const [commitMessages, texts] = await Promise.all([
+  const [commitMessages, texts] = await allSettled<[string[], Awaited<ReturnType<typeof prefetch>>]>([
     api.listCommitMessages(),
     prefetch(api, pr, prefetchList(diffs, rules)),
   ]);
@@ -203,8 +204,8 @@ export async function gatherPatch(
   const files: FileSource = {
     before: (path) => texts.before.get(path),
     after: (path) => texts.after.get(path),
-    describe: () =>
-      `${pr.owner}/${pr.repo} at ${pr.baseSha.slice(0, 7)}..${pr.headSha.slice(0, 7)}, GitHub contents API`,
+    // No SHAs here: the text lands in the summary, which a push of the same change must leave untouched.
+    describe: () => `${pr.owner}/${pr.repo}, base and head of the pull request, GitHub contents API`,
   };
   return { patch, files, noInline, notReviewed };
 }

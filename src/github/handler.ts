@@ -108,7 +108,8 @@ export async function handlePullRequest(
 
   const rules = rulesFor(config, allRules);
   const watched = watchedFiles(listed, rules, config.ignorePaths);
-  if (watched.length === 0 && config.mode === "check-only")
+  // Only an earlier summary can need an update; a new PR and check-only mode have none.
+  if (watched.length === 0 && (event.action === "opened" || config.mode === "check-only"))
     return { kind: "skipped", reason: "touches nothing the enabled rules watch" };
 
   const gathered = await gather(event, watched, rules);

@@ -39,7 +39,8 @@ export class DiffLines {
   /** Why the finding cannot be an inline comment, or undefined when it can. */
   obstacle(finding: Finding): string | undefined {
     if (this.noInline.has(finding.path)) return "GitHub shows no diff for this file";
-    if (!this.lines.get(`${sideOf(finding)}\0${finding.path}`)?.has(finding.line)) return "not on a line of the diff";
+    if (!this.lines.get(`${sideOf(finding)}\0${finding.path}`)?.has(finding.line))
+      return "not on a line of the diff";
     return undefined;
   }
 }

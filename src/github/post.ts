@@ -1,8 +1,9 @@
 import type { Finding } from "../model.js";
-import type { NewInlineComment, PullRequestApi, ReviewComment } from "./api.js";
+import type { NewInlineComment, PullRequestApi, ReviewComment, ReviewRecord } from "./api.js";
 import { statusOf } from "./errors.js";
 import { type DiffLines, type FoldedFinding, placeFindings, sideOf } from "./inline.js";
 import { fingerprintIn, fingerprintMarker, isBot, isResolved, isSummary } from "./markers.js";
+import { allSettled } from "./settle.js";
 import { followUpBody, inlineCommentBody, resolvedBody, type SummaryParts, summaryBody } from "./summary.js";
 
 // Posting with edit-in-place: the bot's summary is found by its marker and edited, its inline comments are matched
@@ -48,7 +49,10 @@ export interface ReviewState {
 
 /** The bot's summary review and its top-level inline comments (replies to them decide whether they may go). */
 export async function loadReviewState(api: PullRequestApi): Promise<ReviewState> {
-  const [reviews, comments] = await Promise.all([api.listReviews(), api.listReviewComments()]);
+  const [reviews, comments] = await allSettled<[ReviewRecord[], ReviewComment[]]>([
+    api.listReviews(),
+    api.listReviewComments(),
+  ]);
   const summary = reviews.find((r) => isBot(r.user) && isSummary(r.body));
   const repliedTo = new Set(
     comments.filter((c) => c.in_reply_to_id && !isBot(c.user)).map((c) => c.in_reply_to_id),

@@ -6,6 +6,7 @@ const SEPARATOR = Buffer.from("\nFrom ");
 const FROM = Buffer.from("From ");
 const ESCAPED_FROM = Buffer.from(">From ");
 const NEWLINE = 0x0a;
+const EMPTY = Buffer.alloc(0);
 const GREATER_THAN = 0x3e;
 
 /** Splits an mbox held in a string; messages are un-escaped. */
@@ -46,7 +47,7 @@ function unescapeMboxrdText(message: string): string {
 /** Splits an mbox held in a Buffer; the messages are views into it, still mboxrd-escaped. */
 export function splitMboxBuffer(mbox: Buffer): Buffer[] {
   const splitter = new MboxSplitter();
-  return [...splitter.push(mbox), ...splitter.end()];
+  return [...splitter.push(mbox), ...splitter.end()].map((m) => m.bytes);
 }
 
 /**
@@ -56,7 +57,34 @@ export function splitMboxBuffer(mbox: Buffer): Buffer[] {
 export async function* splitMboxStream(
   input: NodeJS.ReadableStream | AsyncIterable<Buffer>,
 ): AsyncGenerator<Buffer> {
-  const splitter = new MboxSplitter();
+  for await (const message of splitMboxStreamBounded(input)) yield message.bytes;
+}
+
+/** A message of an mbox split with a size limit. */
+export interface BoundedMessage {
+  /** The message, still mboxrd-escaped; when it was over the limit, only its first bytes. */
+  bytes: Buffer;
+  /** Its whole size in bytes. */
+  size: number;
+  truncated: boolean;
+}
+
+export interface SplitLimits {
+  /** A message over this many bytes is not kept whole... */
+  maxMessageBytes: number;
+  /** ...only its first this many bytes (enough for its header block). */
+  keepBytes: number;
+}
+
+/**
+ * As splitMboxStream, holding at most `limits.maxMessageBytes` of a message whatever its size: a longer one
+ * comes out truncated, with its size, so that the caller can report it.
+ */
+export async function* splitMboxStreamBounded(
+  input: NodeJS.ReadableStream | AsyncIterable<Buffer>,
+  limits?: SplitLimits,
+): AsyncGenerator<BoundedMessage> {
+  const splitter = new MboxSplitter(limits);
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     yield* splitter.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
   }
@@ -84,8 +112,15 @@ export function unescapeMboxrd(message: Buffer): Buffer {
 
 /** The splitting state machine, fed chunk by chunk; a chunk may end anywhere, even inside "\nFrom ". */
 class MboxSplitter {
-  /** Pieces of the message being read. */
+  /** Pieces of the message being read (its first bytes only, once it is over the limit). */
   private parts: Buffer[] = [];
+  /** Bytes of the message being read, including those no longer kept. */
+  private size = 0;
+  private truncated = false;
+  /** The last bytes of a truncated message, to tell its closing blank line. */
+  private tail: Buffer = EMPTY;
+  /** The preamble read so far is blank (judged as it arrives: a long one is not kept whole). */
+  private blankSoFar = true;
   /** The end of the previous chunk when it could be the start of a separator. */
   private held: Buffer | undefined;
   /** At the start of the file or just after a separator line, where "From " needs no "\n" before it. */
@@ -94,10 +129,12 @@ class MboxSplitter {
   /** Text before the first separator is a message only if it is not blank. */
   private inPreamble = true;
 
-  push(chunk: Buffer): Buffer[] {
+  constructor(private readonly limits?: SplitLimits) {}
+
+  push(chunk: Buffer): BoundedMessage[] {
     const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
     this.held = undefined;
-    const messages: Buffer[] = [];
+    const messages: BoundedMessage[] = [];
     let position = 0;
 
     for (;;) {
@@ -129,33 +166,66 @@ class MboxSplitter {
       if (separator < 0) {
         const heldLength = partialSeparatorLength(data, position);
         const end = data.length - heldLength;
-        if (end > position) this.parts.push(data.subarray(position, end));
+        if (end > position) this.append(data.subarray(position, end));
         if (heldLength > 0) this.held = data.subarray(end);
         return messages;
       }
-      this.parts.push(data.subarray(position, separator + 1));
+      this.append(data.subarray(position, separator + 1));
       this.finishMessage(messages);
       position = separator + SEPARATOR.length;
       this.inSeparatorLine = true;
     }
   }
 
-  end(): Buffer[] {
-    if (this.held) this.parts.push(this.held);
+  end(): BoundedMessage[] {
+    if (this.held) this.append(this.held);
     this.held = undefined;
-    const messages: Buffer[] = [];
+    const messages: BoundedMessage[] = [];
     this.finishMessage(messages);
     return messages;
   }
 
-  private finishMessage(into: Buffer[]): void {
-    const parts = this.parts;
+  private append(piece: Buffer): void {
+    this.size += piece.length;
+    if (this.inPreamble && this.blankSoFar) this.blankSoFar = isBlank(piece);
+    if (this.truncated) {
+      this.tail = Buffer.concat([this.tail, piece.subarray(-4)]).subarray(-4);
+      return;
+    }
+    this.parts.push(piece);
+    // The blank line before the next separator (up to 2 bytes) is not part of the message.
+    if (this.limits && this.size > this.limits.maxMessageBytes + 2) {
+      const read = Buffer.concat(this.parts);
+      // Copies, so that the chunks read so far can be let go.
+      this.tail = Buffer.from(read.subarray(-4));
+      this.parts = [Buffer.from(read.subarray(0, this.limits.keepBytes))];
+      this.truncated = true;
+    }
+  }
+
+  private finishMessage(into: BoundedMessage[]): void {
+    const { parts, size, truncated, blankSoFar, tail } = this;
     this.parts = [];
+    this.size = 0;
+    this.truncated = false;
+    this.tail = EMPTY;
     const wasPreamble = this.inPreamble;
     this.inPreamble = false;
+    if (wasPreamble && blankSoFar) return;
     const message = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    if (wasPreamble && isBlank(message)) return;
-    into.push(withoutTrailingBlankLine(message));
+    if (truncated) {
+      const whole = size - (tail.length - withoutTrailingBlankLine(tail).length);
+      into.push({ bytes: message.subarray(0, Math.min(message.length, whole)), size: whole, truncated });
+      return;
+    }
+    const bytes = withoutTrailingBlankLine(message);
+    if (this.limits && bytes.length > this.limits.maxMessageBytes) {
+      into.push({
+        bytes: Buffer.from(bytes.subarray(0, this.limits.keepBytes)),
+        size: bytes.length,
+        truncated: true,
+      });
+    } else into.push({ bytes, size: bytes.length, truncated: false });
   }
 }
 

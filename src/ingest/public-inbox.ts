@@ -1,10 +1,13 @@
 // public-inbox git mirrors: every commit's tree holds one message in a blob named "m" (or "d" when the message
 // was deleted). This reads the "m" blob of each commit of a local clone (bare or not) through `git` child
-// processes: rev-list for the commits, one `cat-file --batch` for all the blobs.
+// processes: rev-list for the commits, one `cat-file --batch` for all the blobs. streamInbox pipes the one
+// into the other, so neither the commit list nor a large blob is ever held whole.
 
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import type { InputItem } from "../model.js";
 import { messageToItem } from "../parse/patch.js";
+import type { SplitLimits } from "./mbox.js";
 
 export interface PublicInboxMessage {
   commit: string;
@@ -56,9 +59,9 @@ export async function* readMessages(
   let index = 0;
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      for (const blob of reader.push(chunk)) {
+      for (const object of reader.push(chunk)) {
         const commit = commits[index++]!;
-        if (blob) yield { commit, raw: blob };
+        if (object.blob) yield { commit, raw: object.blob.bytes };
       }
     }
   } finally {
@@ -80,38 +83,165 @@ export async function publicInboxItems(gitDir: string, range: CommitRange = {}):
   return items;
 }
 
+/** One commit of a streamed inbox, and its message unless the commit deleted one. */
+export interface InboxCommit {
+  commit: string;
+  message?: { raw: Buffer; size: number; truncated: boolean };
+}
+
 /**
- * Parses `git cat-file --batch` output: "<oid> blob <size>\n<content>\n" per object, or "<name> missing\n".
- * Yields the content, or undefined for a missing object.
+ * The commits of the range, oldest first, each with its "m" blob, read through a pipe from `git rev-list` to
+ * `git cat-file --batch`. A blob over `limits.maxMessageBytes` comes cut to its first `limits.keepBytes`.
+ */
+export async function* streamInbox(
+  gitDir: string,
+  range: CommitRange = {},
+  limits?: SplitLimits,
+): AsyncGenerator<InboxCommit> {
+  const revList = spawn("git", ["-C", gitDir, ...revListArgs(range)], { stdio: ["ignore", "pipe", "pipe"] });
+  // %(rest) echoes what follows the object name on the input line: here the commit, so that each answer
+  // names its commit even when the object is missing.
+  const catFile = spawn(
+    "git",
+    ["-C", gitDir, "cat-file", "--batch=%(objectname) %(objecttype) %(objectsize) %(rest)"],
+    {
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
+  const stderr: Buffer[] = [];
+  for (const child of [revList, catFile]) child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const exits = [revList, catFile].map(
+    (child) =>
+      new Promise<number>((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code) => resolve(code ?? 1));
+      }),
+  );
+  catFile.stdin.on("error", () => {}); // reported through the exit codes
+  const feeding = feedCommits(revList.stdout, catFile.stdin);
+  const reader = new BatchReader(limits);
+  try {
+    for await (const chunk of catFile.stdout as AsyncIterable<Buffer>) {
+      for (const object of reader.push(chunk)) {
+        const commit = object.blob ? object.rest : object.name.replace(/:m$/, "");
+        yield object.blob ? { commit, message: { raw: object.blob.bytes, ...object.blob } } : { commit };
+      }
+    }
+    await feeding;
+  } finally {
+    for (const child of [revList, catFile]) if (child.exitCode === null) child.kill();
+  }
+  const codes = await Promise.all(exits);
+  if (codes.some((code) => code !== 0)) {
+    throw new GitError(`git in ${gitDir} failed: ${Buffer.concat(stderr).toString("utf8").trim()}`);
+  }
+}
+
+function revListArgs(range: CommitRange): string[] {
+  const ref = range.ref ?? "HEAD";
+  const args = ["rev-list", "--reverse"];
+  if (range.limit !== undefined) args.push(`--max-count=${range.limit}`);
+  args.push(range.since ? `${range.since}..${ref}` : ref);
+  return args;
+}
+
+/** Turns rev-list's commit lines into cat-file requests "<commit>:m <commit>", with back-pressure. */
+async function feedCommits(commits: NodeJS.ReadableStream, requests: NodeJS.WritableStream): Promise<void> {
+  let partial = "";
+  try {
+    for await (const chunk of commits as AsyncIterable<Buffer>) {
+      const lines = (partial + chunk.toString("latin1")).split("\n");
+      partial = lines.pop()!;
+      const text = lines.map((c) => `${c}:m ${c}\n`).join("");
+      if (text && !requests.write(text)) await once(requests, "drain");
+    }
+    if (partial) requests.write(`${partial}:m ${partial}\n`);
+  } finally {
+    requests.end();
+  }
+}
+
+interface BatchObject {
+  /** The object name as asked for (only for a missing object) or its id. */
+  name: string;
+  /** What followed the object name on the request line (with a %(rest) format). */
+  rest: string;
+  /** The content of a blob; undefined for a missing object or one of another type. */
+  blob?: { bytes: Buffer; size: number; truncated: boolean };
+}
+
+/**
+ * Parses `git cat-file --batch` output: "<oid> <type> <size>[ <rest>]\n<content>\n" per object, or
+ * "<name> missing\n". With limits, content over limits.maxMessageBytes is kept only up to limits.keepBytes
+ * and the rest is dropped as it arrives.
  */
 class BatchReader {
-  private buffer: Buffer = Buffer.alloc(0);
-  private expected: number | undefined;
+  private pending: Buffer = Buffer.alloc(0);
+  private object:
+    | (BatchObject & { isBlob: boolean; size: number; left: number; parts: Buffer[]; kept: number })
+    | undefined;
 
-  *push(chunk: Buffer): Generator<Buffer | undefined> {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+  constructor(private readonly limits?: SplitLimits) {}
+
+  *push(chunk: Buffer): Generator<BatchObject> {
+    const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = Buffer.alloc(0);
+    let at = 0;
     for (;;) {
-      if (this.expected === undefined) {
-        const eol = this.buffer.indexOf(0x0a);
-        if (eol < 0) return;
-        const header = this.buffer.toString("utf8", 0, eol);
-        this.buffer = this.buffer.subarray(eol + 1);
-        const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-        if (!match) {
-          yield undefined; // "<name> missing" or "<name> ambiguous"
-          continue;
-        }
-        this.expected = Number(match[2]);
-        if (match[1] !== "blob") this.expected = -this.expected - 1; // read and drop a non-blob
+      const object = this.object;
+      if (object) {
+        // Content and its closing "\n".
+        const take = Math.min(object.left, data.length - at);
+        const contentEnd = Math.min(at + take, at + Math.max(0, object.left - 1));
+        this.keep(object, data.subarray(at, contentEnd));
+        object.left -= take;
+        at += take;
+        if (object.left > 0) return;
+        this.object = undefined;
+        const { name, rest, isBlob, size, parts } = object;
+        const truncated = this.limits !== undefined && size > this.limits.maxMessageBytes;
+        yield isBlob
+          ? { name, rest, blob: { bytes: Buffer.concat(parts), size, truncated } }
+          : { name, rest };
+        continue;
       }
-      const size = this.expected < 0 ? -this.expected - 1 : this.expected;
-      if (this.buffer.length < size + 1) return;
-      const content = Buffer.from(this.buffer.subarray(0, size));
-      const isBlob = this.expected >= 0;
-      this.buffer = this.buffer.subarray(size + 1);
-      this.expected = undefined;
-      yield isBlob ? content : undefined;
+      const eol = data.indexOf(0x0a, at);
+      if (eol < 0) {
+        this.pending = Buffer.from(data.subarray(at));
+        return;
+      }
+      const header = data.toString("utf8", at, eol);
+      at = eol + 1;
+      const match = /^(\S+) (\S+) (\d+)(?: (.*))?$/.exec(header);
+      if (!match) {
+        // "<name> missing" or "<name> ambiguous"
+        const name = header.replace(/ (missing|ambiguous)$/, "");
+        yield { name, rest: "" };
+        continue;
+      }
+      const size = Number(match[3]);
+      this.object = {
+        name: match[1]!,
+        rest: match[4] ?? "",
+        isBlob: match[2] === "blob",
+        size,
+        left: size + 1,
+        parts: [],
+        kept: 0,
+      };
     }
+  }
+
+  private keep(object: NonNullable<BatchReader["object"]>, bytes: Buffer): void {
+    if (!object.isBlob || bytes.length === 0) return;
+    const room =
+      this.limits && object.size > this.limits.maxMessageBytes
+        ? this.limits.keepBytes - object.kept
+        : bytes.length;
+    if (room <= 0) return;
+    const kept = Buffer.from(bytes.subarray(0, room));
+    object.parts.push(kept);
+    object.kept += kept.length;
   }
 }
 

@@ -1,11 +1,12 @@
 // Input files (or stdin) into InputItems: one per mbox message, mail message or bare diff, in input order.
+// Files are read as streams; a message whose fate shows in its raw bytes (a reply or cover letter without a
+// diff) gets its item from the prefilter, without the MIME parser.
 
-import { readFile } from "node:fs/promises";
 import type { InputItem } from "../model.js";
-import { errorMessage } from "../parse/errors.js";
 import { diffToItem, messageToItem } from "../parse/patch.js";
-import { detectFormat, withoutLeadingBlank } from "./format.js";
-import { splitMboxBuffer, unescapeMboxrd } from "./mbox.js";
+import { unescapeMboxrd } from "./mbox.js";
+import { prefilter, skippedItem } from "./prefilter.js";
+import { type InputPiece, readPieces, streamPieces } from "./stream.js";
 
 export interface ReadOptions {
   /** Read for the path "-"; process.stdin by default. */
@@ -15,57 +16,34 @@ export interface ReadOptions {
 export async function readInputs(paths: string[], opts: ReadOptions = {}): Promise<InputItem[]> {
   const items: InputItem[] = [];
   for (const path of paths) {
-    let data: Buffer;
-    try {
-      data = path === "-" ? await readStream(opts.stdin ?? process.stdin) : await readFile(path);
-    } catch (error) {
-      items.push({
-        kind: "error",
-        source: path,
-        position: 0,
-        error: `cannot read file: ${errorMessage(error)}`,
-      });
-      continue;
-    }
-    for (const item of await bufferToItems(data, path)) items.push(item);
+    for await (const piece of readPieces(path, { stdin: opts.stdin })) items.push(await pieceToItem(piece));
   }
   return items;
 }
 
 /** The items of one input already in memory; `source` names it in the items. */
 export async function bufferToItems(input: Buffer, source: string): Promise<InputItem[]> {
-  const data = withoutLeadingBlank(input);
-  switch (detectFormat(data)) {
-    case "empty":
-      return [{ kind: "error", source, position: 0, error: "empty input" }];
-    case "mbox": {
-      const items: InputItem[] = [];
-      const messages = splitMboxBuffer(data);
-      for (let position = 0; position < messages.length; position++) {
-        items.push(await messageToItem(unescapeMboxrd(messages[position]!), source, position));
-      }
-      return items;
-    }
-    case "mail":
-      return [await messageToItem(data, source, 0)];
-    case "diff":
-      return [diffToItem(data.toString("utf8"), source, 0)];
-    case "unknown":
-      return [
-        {
-          kind: "error",
-          source,
-          position: 0,
-          error: "unrecognised input: not an mbox, a mail message or a diff",
-        },
-      ];
-  }
+  const items: InputItem[] = [];
+  const chunks = (async function* () {
+    yield input;
+  })();
+  for await (const piece of streamPieces(chunks, source)) items.push(await pieceToItem(piece));
+  return items;
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+/** The item of one piece of input, through the prefilter when it can tell. */
+export async function pieceToItem(piece: InputPiece): Promise<InputItem> {
+  const { source, position } = piece;
+  switch (piece.kind) {
+    case "error":
+      return { kind: "error", source, position, error: piece.error };
+    case "diff":
+      return diffToItem(piece.bytes.toString("utf8"), source, position);
+    case "mail": {
+      const raw = piece.mboxrd ? unescapeMboxrd(piece.bytes) : piece.bytes;
+      const verdict = prefilter(raw);
+      if (verdict.kind === "skipped") return skippedItem(verdict, source, position);
+      return messageToItem(raw, source, position);
+    }
   }
-  return Buffer.concat(chunks);
 }

@@ -3,6 +3,39 @@ import { ARGUMENT_CATEGORIES, SEVERITIES } from "../model.js";
 
 // The shape of a rule file (rules/<id>/rule.yaml). Unknown keys are errors, so a typo names its field.
 
+/** A regular expression as the thread classifier compiles it: case-insensitive, Unicode mode. */
+const cueRegexString = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s, "iu");
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "not a valid regular expression (compiled with flags iu)" },
+);
+
+/**
+ * Cues that recognise a statement in a mail reply (one sentence of new, unquoted text). The set matches when
+ * some phrase, some regex or every regex of some `all` group matches the sentence, and no `not` regex does.
+ */
+export const cueSetSchema = z
+  .object({
+    /** Case-insensitive words or phrases; a space matches any run of whitespace; matched as whole words. */
+    phrases: z.array(z.string().trim().min(2)).optional(),
+    /** Case-insensitive regular expressions. */
+    regexes: z.array(cueRegexString).optional(),
+    /** Co-occurrence: each group matches when every one of its regexes matches the same sentence. */
+    all: z.array(z.array(cueRegexString).min(2, "a co-occurrence group needs at least two regexes")).optional(),
+    /** A sentence matching one of these does not match the set, whatever else it contains. */
+    not: z.array(cueRegexString).optional(),
+  })
+  .strict()
+  .refine((c) => !!(c.phrases?.length || c.regexes?.length || c.all?.length), {
+    message: "needs at least one of phrases, regexes or all",
+  });
+
 const argumentSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case words joined by '-'"),
@@ -13,6 +46,50 @@ const argumentSchema = z
     date: z
       .string()
       .regex(/^\d{4}-\d{2}(-\d{2})?$/, "YYYY-MM-DD")
+      .optional(),
+    /**
+     * How a reply that raises this argument reads. An argument id names the same argument in every rule, so
+     * the cues may be written on one rule's copy and apply wherever the id appears.
+     */
+    cues: cueSetSchema.optional(),
+  })
+  .strict();
+
+const alternativeSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case words joined by '-'"),
+    /** How the thread digest names it, e.g. "Boot parameter (iommu.strict=0)". */
+    label: z.string().min(3),
+    cues: cueSetSchema,
+  })
+  .strict();
+
+/** What the thread digest looks for in replies beyond the known arguments. */
+const discussionSchema = z
+  .object({
+    /** Statements of a category that match none of the known arguments (new arguments). */
+    categories: z
+      .object({
+        "per-arch-divergence": cueSetSchema.optional(),
+        "security-vs-throughput": cueSetSchema.optional(),
+        alternatives: cueSetSchema.optional(),
+        evidence: cueSetSchema.optional(),
+        process: cueSetSchema.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Kinds of alternative to changing the default that a reply may propose. */
+    alternatives: z.array(alternativeSchema).optional(),
+    questions: z
+      .object({
+        /** Sentences that ask something without a question mark ("I wonder whether ..."). */
+        cues: cueSetSchema.optional(),
+        /** Sentences ending in "?" that are not open questions ("Any comments?"). */
+        ignore: cueSetSchema.optional(),
+        /** Shorter questions are left out: without their quoted context they say nothing. */
+        minWords: z.number().int().min(1).max(20).optional(),
+      })
+      .strict()
       .optional(),
   })
   .strict();
@@ -88,6 +165,7 @@ export const ruleSchema = z
     /** Run the commit-message checks on patches this rule flags. */
     claims: z.boolean().default(true),
     arguments: z.array(argumentSchema).default([]),
+    discussion: discussionSchema.optional(),
   })
   .strict()
   .superRefine((rule, ctx) => {
@@ -110,6 +188,18 @@ export const ruleSchema = z
         });
       ids.add(a.id);
     });
+    const alternativeIds = new Set<string>();
+    rule.discussion?.alternatives?.forEach((a, i) => {
+      if (alternativeIds.has(a.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["discussion", "alternatives", i, "id"],
+          message: `duplicate alternative id ${a.id}`,
+        });
+      alternativeIds.add(a.id);
+    });
   });
 
 export type RuleFile = z.infer<typeof ruleSchema>;
+export type CueSet = z.infer<typeof cueSetSchema>;
+export type RuleDiscussion = z.infer<typeof discussionSchema>;

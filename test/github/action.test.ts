@@ -27,7 +27,13 @@ beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
   fake = new FakeGitHub("kernel-fork", "linux");
-  fake.setPull({ number: PR, baseSha: BASE_SHA, headSha: HEAD_SHA, files: ARM64.files, commitMessages: [ARM64_MESSAGE] });
+  fake.setPull({
+    number: PR,
+    baseSha: BASE_SHA,
+    headSha: HEAD_SHA,
+    files: ARM64.files,
+    commitMessages: [ARM64_MESSAGE],
+  });
   fake.setFile(BASE_SHA, KCONFIG, KCONFIG_BASE);
   fake.setFile(HEAD_SHA, KCONFIG, KCONFIG_HEAD);
   apiUrl = (await fake.start()).baseUrl;
@@ -45,13 +51,13 @@ afterAll(async () => {
 
 beforeEach(() => fake.clearRequests());
 
-const env = (more: Record<string, string> = {}) => ({
+const env = (more: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   GITHUB_TOKEN: "ghs_workflow_token",
   GITHUB_EVENT_PATH: eventPath,
   GITHUB_API_URL: apiUrl,
   GITHUB_RUN_ID: "42",
   GITHUB_RUN_ATTEMPT: "1",
-  LOG_LEVEL: "fatal",
+  LOG_LEVEL: "fatal" as const,
   GITHUB_EVENT_NAME: "pull_request",
   ...more,
 });
@@ -96,7 +102,10 @@ describe("GitHub Action adapter", () => {
   });
 
   test("a run whose review fails exits 1", async () => {
-    const code = await runAction({ env: env({ GITHUB_API_URL: "http://127.0.0.1:9/api/v3" }), Octokit: TestOctokit });
+    const code = await runAction({
+      env: env({ GITHUB_API_URL: "http://127.0.0.1:9/api/v3" }),
+      Octokit: TestOctokit,
+    });
     expect(code).toBe(1);
   });
 });

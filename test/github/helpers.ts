@@ -39,6 +39,11 @@ export const KCONFIG_HEAD = ARM64.headContents[KCONFIG]!;
 export const LAZY_LINE =
   KCONFIG_HEAD.split("\n").findIndex((l) => l.includes("IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64")) + 1;
 
+/** The summary's per-arch table row and legend for the example: arm64 STRICT → LAZY, nothing else changed. */
+export const ARM64_ROW = "| **arm64** | `STRICT` | `LAZY` | **yes** |";
+export const ARM64_LEGEND =
+  "Short names: `LAZY` = `IOMMU_DEFAULT_DMA_LAZY`, `STRICT` = `IOMMU_DEFAULT_DMA_STRICT`.";
+
 export const PRIVATE_KEY = generateKeyPairSync("rsa", {
   modulusLength: 2048,
   privateKeyEncoding: { type: "pkcs8", format: "pem" },

@@ -5,7 +5,13 @@ import { KeyedQueue, RecentDeliveries } from "../../src/github/dedupe.js";
 import { describeFailure } from "../../src/github/errors.js";
 import { preImage } from "../../src/github/gather.js";
 import { DiffLines, placeFindings } from "../../src/github/inline.js";
-import { fingerprintIn, fingerprintMarker, isBot, isSummary, SUMMARY_MARKER } from "../../src/github/markers.js";
+import {
+  fingerprintIn,
+  fingerprintMarker,
+  isBot,
+  isSummary,
+  SUMMARY_MARKER,
+} from "../../src/github/markers.js";
 import { truncate } from "../../src/github/summary.js";
 import { isKconfigOrConfigFile, watchedFiles } from "../../src/github/watch.js";
 import type { Finding } from "../../src/model.js";
@@ -58,7 +64,10 @@ describe("config", () => {
   test("enabled, disabled and severity shape the rule list; rules themselves are not modified", () => {
     const result = parseConfig(
       {
-        rules: { enabled: ["iommu-default-domain-choice", "iommu-default-in-config"], disabled: ["iommu-default-in-config"] },
+        rules: {
+          enabled: ["iommu-default-domain-choice", "iommu-default-in-config"],
+          disabled: ["iommu-default-in-config"],
+        },
         severity: { "iommu-default-domain-choice": "error" },
       },
       RULES,
@@ -118,12 +127,23 @@ describe("pre-image", () => {
 describe("watched files", () => {
   test("a rename counts when either name is watched; ignored paths never count", () => {
     const files = [
-      { filename: "drivers/iommu/Kconfig.renamed", previous_filename: "drivers/iommu/Kconfig", status: "renamed" },
+      {
+        filename: "drivers/iommu/Kconfig.renamed",
+        previous_filename: "drivers/iommu/Kconfig",
+        status: "renamed",
+      },
       { filename: "README", status: "modified" },
     ];
     expect(watchedFiles(files, RULES).map((f) => f.filename)).toEqual(["drivers/iommu/Kconfig.renamed"]);
     expect(watchedFiles(files, RULES, ["drivers/**"])).toEqual([]);
-    expect(["drivers/iommu/Kconfig", "arch/arm64/configs/defconfig", "kernel/configs/debug.config", "mm/slub.c"].map(isKconfigOrConfigFile)).toEqual([true, true, true, false]);
+    expect(
+      [
+        "drivers/iommu/Kconfig",
+        "arch/arm64/configs/defconfig",
+        "kernel/configs/debug.config",
+        "mm/slub.c",
+      ].map(isKconfigOrConfigFile),
+    ).toEqual([true, true, true, false]);
   });
 });
 
@@ -169,11 +189,17 @@ describe("check run and failure texts", () => {
   test("conclusion follows the highest severity", () => {
     expect(conclusionFor([], policy)).toBe("success");
     expect(conclusionFor([finding({ severity: "info" })], policy)).toBe("neutral");
-    expect(conclusionFor([finding({ severity: "info" }), finding({ severity: "warning" })], policy)).toBe("action_required");
-    expect(conclusionFor([finding({ severity: "error" })], { ...policy, error: "failure" })).toBe("failure");
-    expect(countsTitle([finding({ severity: "error" }), finding({ severity: "info" }), finding({ severity: "info" })])).toBe(
-      "1 error, 2 info",
+    expect(conclusionFor([finding({ severity: "info" }), finding({ severity: "warning" })], policy)).toBe(
+      "action_required",
     );
+    expect(conclusionFor([finding({ severity: "error" })], { ...policy, error: "failure" })).toBe("failure");
+    expect(
+      countsTitle([
+        finding({ severity: "error" }),
+        finding({ severity: "info" }),
+        finding({ severity: "info" }),
+      ]),
+    ).toBe("1 error, 2 info");
   });
 
   test("a failure description keeps status, method and path, and drops headers, host and query", () => {
@@ -187,7 +213,11 @@ describe("check run and failure texts", () => {
       response: { headers: {} },
     });
     const described = describeFailure(new AggregateError([err]));
-    expect(described).toEqual({ message: "Bad credentials", status: 401, request: "GET /api/v3/repos/o/r/pulls/1/files" });
+    expect(described).toEqual({
+      message: "Bad credentials",
+      status: 401,
+      request: "GET /api/v3/repos/o/r/pulls/1/files",
+    });
     expect(JSON.stringify(described)).not.toContain("ghs_secret");
   });
 

@@ -80,6 +80,7 @@ export interface RecordedRequest {
   /** Path without the /api/v3 prefix and without the query. */
   path: string;
   query: URLSearchParams;
+  authorization?: string;
   body?: unknown;
 }
 
@@ -281,7 +282,13 @@ export class FakeGitHub {
     const path = url.pathname.replace(/^\/api\/v3/, "");
     const method = req.method ?? "GET";
     const body = method === "GET" ? undefined : await this.readBody(req);
-    this.requests.push({ method, path, query: url.searchParams, ...(body !== undefined ? { body } : {}) });
+    this.requests.push({
+      method,
+      path,
+      query: url.searchParams,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(body !== undefined ? { body } : {}),
+    });
     const request: Request = { req, res, url, body: (body ?? {}) as Record<string, unknown>, params: [] };
     try {
       const repoPrefix = `/repos/${this.owner}/${this.repo}`;

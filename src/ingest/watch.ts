@@ -1,0 +1,93 @@
+// What the loaded rules look at, in terms the prefilter can test on a patch body without parsing its hunks:
+// the path globs of each rule and, for rules that only fire on certain changed lines, literal strings one of
+// which such a line must contain. Derived from the rule data, so a new rule is watched without code changes;
+// a kind this file does not know is treated as "any change to a matching path may matter".
+
+import { matchesAny } from "../rules/glob.js";
+import { isKconfigPath } from "../rules/kinds/kconfig.js";
+import type { Rule } from "../rules/load.js";
+import type { DiffFile } from "./diff-files.js";
+import { requiredLiterals } from "./regex-literals.js";
+
+export interface RuleWatch {
+  rule: string;
+  paths: readonly string[];
+  excludePaths: readonly string[];
+  /** The kconfig kinds only look at Kconfig files (rules/kinds/kconfig.ts). */
+  kconfigFilesOnly: boolean;
+  /**
+   * Changed lines that can fire the rule contain one of these (global, for exec loops); undefined when any
+   * change to a matching file may fire it.
+   */
+  lineLiterals?: RegExp;
+}
+
+export interface Watch {
+  rules: readonly RuleWatch[];
+}
+
+export function compileWatch(rules: readonly Rule[]): Watch {
+  return { rules: rules.map(ruleWatch) };
+}
+
+function ruleWatch(rule: Rule): RuleWatch {
+  const m = rule.match;
+  const watch: RuleWatch = {
+    rule: rule.id,
+    paths: m.paths,
+    excludePaths: m.excludePaths ?? [],
+    kconfigFilesOnly: m.kind === "kconfig-choice-default" || m.kind === "kconfig-default",
+  };
+  const literals = lineLiteralsOf(rule);
+  if (literals) watch.lineLiterals = literalPattern(literals);
+  return watch;
+}
+
+/**
+ * rules/kinds/c-code.ts fires on a changed line one of the patterns matches; rules/kinds/config-setting.ts
+ * on a changed line that sets one of the symbols (CONFIG_<symbol>=…, "# CONFIG_<symbol> is not set") or that
+ * a pattern matches. The kconfig kinds depend on the whole entry, which the hunk may not show.
+ */
+function lineLiteralsOf(rule: Rule): string[] | undefined {
+  const m = rule.match;
+  if (m.kind !== "c-code" && m.kind !== "config-setting") return undefined;
+  const literals = m.kind === "config-setting" ? [...(m.symbols ?? [])] : [];
+  for (const pattern of m.patterns ?? []) {
+    const required = requiredLiterals(pattern);
+    if (!required) return undefined;
+    literals.push(...required);
+  }
+  return literals.length > 0 ? literals : undefined;
+}
+
+/** One alternation; a literal that contains another adds nothing, and sorted ones run faster. */
+function literalPattern(literals: readonly string[]): RegExp {
+  const unique = [...new Set(literals)];
+  const needed = unique.filter((l) => !unique.some((other) => other !== l && l.includes(other))).sort();
+  return new RegExp(needed.map((l) => l.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"), "g");
+}
+
+/** Whether some rule could fire on these files of `text` (the body their sections index into). */
+export function touchesWatched(text: string, files: readonly DiffFile[], watch: Watch): boolean {
+  for (const file of files) {
+    for (const rule of watch.rules) {
+      if (rule.kconfigFilesOnly && !isKconfigPath(file.path)) continue;
+      if (!matchesAny(file.path, rule.paths) || matchesAny(file.path, rule.excludePaths)) continue;
+      if (!rule.lineLiterals || changedLineContains(text.slice(file.start, file.end), rule.lineLiterals))
+        return true;
+    }
+  }
+  return false;
+}
+
+/** Whether a line starting with "+" or "-" contains a match of `literals`. */
+function changedLineContains(section: string, literals: RegExp): boolean {
+  literals.lastIndex = 0;
+  for (let m = literals.exec(section); m; m = literals.exec(section)) {
+    const lineStart = section.lastIndexOf("\n", m.index - 1) + 1;
+    const marker = section.charCodeAt(lineStart);
+    if (marker === 0x2b || marker === 0x2d) return true;
+    literals.lastIndex = m.index + 1;
+  }
+  return false;
+}

@@ -1,0 +1,29 @@
+// A scan worker thread: reviews the batches the main thread sends, in the order of each batch.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { type PackedBatch, unpackBatch } from "./batch.js";
+import { type ContextInit, createReviewContext } from "./context.js";
+import { type PieceResult, processPiece, type ResultStyle } from "./process-piece.js";
+
+export interface WorkerInit extends ContextInit {
+  style: ResultStyle;
+}
+
+export interface BatchRequest {
+  seq: number;
+  batch: PackedBatch;
+}
+
+export interface BatchReply {
+  seq: number;
+  results: PieceResult[];
+}
+
+const init = workerData as WorkerInit;
+const ctx = createReviewContext(init);
+
+parentPort!.on("message", async ({ seq, batch }: BatchRequest) => {
+  const results: PieceResult[] = [];
+  for (const piece of unpackBatch(batch)) results.push(await processPiece(piece, ctx, init.style));
+  parentPort!.postMessage({ seq, results } satisfies BatchReply);
+});

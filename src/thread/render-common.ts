@@ -1,0 +1,58 @@
+// Helpers shared by the digest renderers.
+
+import type { ArgumentCategory } from "../model.js";
+import type { Byline, PendingArgument, ThreadDigest } from "./digest.js";
+
+export const DIGEST_TITLE = "Discussion so far";
+
+/** YYYY-MM-DD of an ISO date, or undefined. */
+export function day(date: string | null): string | undefined {
+  return date && /^\d{4}-\d\d-\d\d/.test(date) ? date.slice(0, 10) : undefined;
+}
+
+/** "Robin Murphy, 2026-04-07". */
+export function who(b: Byline): string {
+  const d = day(b.date);
+  return d ? `${b.author}, ${d}` : b.author;
+}
+
+/** The first sentence of a paraphrase, cut at `max` characters on a word boundary. */
+export function firstSentence(text: string, max = 200, ellipsis = "…"): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const end = flat.search(/\.(?:\s|$)/);
+  const sentence = end >= 0 ? flat.slice(0, end + 1) : flat;
+  if (sentence.length <= max) return sentence;
+  const cut = sentence.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > 0 ? cut.slice(0, space) : cut).replace(/[\s,;:(-]+$/, "")}${ellipsis}`;
+}
+
+export function isHttpLink(link: string | null): link is string {
+  return !!link && /^https?:\/\/[^\s<>()]+$/.test(link);
+}
+
+/** Pending arguments grouped by category, categories in the order they first appear (the rules' ranking). */
+export function pendingByCategory(
+  digest: ThreadDigest,
+): { category: ArgumentCategory; items: PendingArgument[] }[] {
+  const groups = new Map<ArgumentCategory, PendingArgument[]>();
+  for (const a of digest.notYetDiscussed) groups.set(a.category, [...(groups.get(a.category) ?? []), a]);
+  return [...groups.entries()].map(([category, items]) => ({ category, items }));
+}
+
+export function hasRaisedAnything(digest: ThreadDigest): boolean {
+  return digest.categories.some((c) => c.raised.length > 0);
+}
+
+/** Which known arguments the "not yet discussed" list covers, as a phrase. */
+export function rulesNote(digest: ThreadDigest): string {
+  const list = digest.rules.join(", ");
+  switch (digest.rulesBasis) {
+    case "findings":
+      return `known arguments of ${list} (fired on this thread's patches)`;
+    case "given":
+      return `known arguments of ${list}`;
+    case "all":
+      return "known arguments of every rule (none fired on this thread's patches)";
+  }
+}

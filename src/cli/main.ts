@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readInputs } from "../ingest/read.js";
 import { checkKernelTree, treeFileSource, treeResolver } from "../kconfig/tree.js";
 import { type Review, SEVERITIES } from "../model.js";
@@ -52,7 +52,35 @@ type Subcommand = (argv: string[]) => Promise<number>;
  */
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   serve: async () => (await import("./serve.js")).serveCommand,
+  scan: async () => (await import("./scan.js")).scanCommand,
+  thread: async () => (await import("./thread.js")).threadCommand,
 };
+
+/** Inputs above this size (a list archive) go through the streaming, prefiltering scan engine. */
+const STREAM_ABOVE_BYTES = 4 * 1024 * 1024;
+
+function hasLargeInput(files: readonly string[]): boolean {
+  return files.some((f) => {
+    try {
+      return f !== "-" && statSync(f).size > STREAM_ABOVE_BYTES;
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function reviewFiles(opts: CliOptions, rules: Rule[], stdin: NodeJS.ReadableStream): Promise<Review> {
+  if (hasLargeInput(opts.files)) {
+    const { reviewInputs } = await import("../scan/review-inputs.js");
+    return reviewInputs(opts.files, { rules, tree: opts.tree, stdin });
+  }
+  const items = await readInputs(opts.files, { stdin });
+  return review(items, {
+    rules,
+    files: opts.tree ? treeFileSource(opts.tree) : undefined,
+    resolver: opts.tree ? treeResolver(opts.tree) : undefined,
+  });
+}
 
 export async function main(
   argv: string[],
@@ -94,22 +122,15 @@ export async function main(
       return fail(`--tree ${(e as Error).message}`);
     }
   }
-  const items = await readInputs(opts.files, { stdin: io.stdin });
+  const result = await reviewFiles(opts, rules, io.stdin);
   let inputErrors = 0;
-  for (const item of items) {
-    if (item.kind !== "error") continue;
+  for (const entry of result.patches) {
+    if (entry.error === undefined) continue;
     inputErrors++;
-    const fromSameFile = items.filter(
-      (i) => (i.kind === "patch" ? i.patch.source : i.source) === item.source,
-    );
-    const where = fromSameFile.length > 1 ? ` (message ${item.position + 1})` : "";
-    io.stderr.write(`iommu-review: ${item.source}${where}: ${item.error}\n`);
+    const fromSameFile = result.patches.filter((p) => p.source === entry.source);
+    const where = fromSameFile.length > 1 ? ` (message ${entry.position + 1})` : "";
+    io.stderr.write(`iommu-review: ${entry.source}${where}: ${entry.error}\n`);
   }
-  const result = review(items, {
-    rules,
-    files: opts.tree ? treeFileSource(opts.tree) : undefined,
-    resolver: opts.tree ? treeResolver(opts.tree) : undefined,
-  });
   const color =
     opts.color === "always" ||
     (opts.color === "auto" && !!(io.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);

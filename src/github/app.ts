@@ -1,6 +1,7 @@
-import type { ApplicationFunction, Context, Probot } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
 import { loadRules, type Rule } from "../rules/load.js";
+import { createDiscussionApp } from "../thread/github.js";
 import { PullRequestApi } from "./api.js";
 import { failedCheckRun, publishCheckRun } from "./check-run.js";
 import { CONFIG_FILE } from "./config.js";
@@ -72,10 +73,12 @@ function editMatters(payload: PullRequestContext["payload"]): boolean {
 
 /** The Probot app: reviews pull requests that touch what the rules watch. */
 export function createApp(options: AppOptions = {}): ApplicationFunction {
-  return (app: Probot) => {
+  return (app: Probot, appOptions: ApplicationFunctionOptions) => {
     const rules = options.rules ?? loadRules(DEFAULT_RULES_DIR);
     const deliveries = new RecentDeliveries();
+    // One queue per pull request for both the review and the discussion digest: both rewrite the summary.
     const queue = new KeyedQueue();
+    createDiscussionApp({ rules, queue })(app, appOptions);
 
     app.on([...PULL_REQUEST_EVENTS], async (context: PullRequestContext) => {
       const pr = pullRequestInfo(context.payload);

@@ -1,4 +1,5 @@
 import type { Finding } from "../model.js";
+import { carryDiscussionSection } from "../thread/section.js";
 import type { NewInlineComment, PullRequestApi, ReviewComment, ReviewRecord } from "./api.js";
 import { statusOf } from "./errors.js";
 import { type DiffLines, type FoldedFinding, placeFindings, sideOf } from "./inline.js";
@@ -124,8 +125,9 @@ async function publishReview(
     await input.api.createReview(input.headSha, followUpBody(comments.length, input.headSha), comments);
     stats.commentsCreated += comments.length;
   }
-  if (state.summary.body !== body) {
-    await input.api.updateReview(state.summary.id, body);
+  const carried = carryDiscussionSection(state.summary.body, body);
+  if (state.summary.body !== carried) {
+    await input.api.updateReview(state.summary.id, carried);
     stats.summary = "updated";
   } else stats.summary = "unchanged";
 }
@@ -159,8 +161,8 @@ export async function postSummaryComment(input: PostInput): Promise<PostStats> {
     if (input.findings.length === 0) return stats;
     await input.api.createIssueComment(body);
     stats.summary = "created";
-  } else if (existing.body !== body) {
-    await input.api.updateIssueComment(existing.id, body);
+  } else if (existing.body !== carryDiscussionSection(existing.body ?? undefined, body)) {
+    await input.api.updateIssueComment(existing.id, carryDiscussionSection(existing.body ?? undefined, body));
     stats.summary = "updated";
   } else stats.summary = "unchanged";
   return stats;

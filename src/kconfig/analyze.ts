@@ -273,8 +273,11 @@ export function analyzeKconfigFile(file: FileDiff, opts: AnalyzeOptions = {}): E
     const post = applyHunks(whole, file.hunks);
     if (post !== undefined)
       return analyzeWhole(file, whole, post, {
-        source: "tree",
-        detail: `computed from the whole file (${opts.files!.describe()})`,
+        source: file.status === "added" ? "patch" : "tree",
+        detail:
+          file.status === "added"
+            ? "computed from the patch, which adds the whole file"
+            : `computed from the whole file (${opts.files!.describe()})`,
       });
   }
   return analyzeHunks(file, opts);

@@ -73,9 +73,20 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
+/**
+ * Real Kconfig expressions have a few dozen tokens; bounding them keeps the recursive parser and evaluator
+ * far from the stack limit whatever a patch contains.
+ */
+export const MAX_EXPR_TOKENS = 1000;
+
 /** Parses a Kconfig expression; throws KconfigSyntaxError naming the column. */
 export function parseExpr(src: string): Expr {
   const tokens = tokenize(src);
+  if (tokens.length > MAX_EXPR_TOKENS)
+    throw new KconfigSyntaxError(
+      `expression too long (over ${MAX_EXPR_TOKENS} tokens)`,
+      tokens[MAX_EXPR_TOKENS]!.at,
+    );
   let pos = 0;
   const peek = () => tokens[pos];
   const fail = (msg: string): never => {

@@ -54,11 +54,30 @@ export function reviewPatch(patch: Patch, opts: ReviewOptions): PatchReview {
   };
 }
 
+/** A patch the engine cannot handle becomes an error entry; the rest of the batch is still reviewed. */
+function reviewOrError(patch: Patch, opts: ReviewOptions): PatchReview {
+  try {
+    return reviewPatch(patch, opts);
+  } catch (e) {
+    const { source, position, subject, messageId, author } = patch;
+    return {
+      source,
+      position,
+      subject,
+      messageId,
+      author,
+      findings: [],
+      claims: [],
+      error: `cannot review: ${(e as Error).message}`,
+    };
+  }
+}
+
 /** The core: parsed inputs in, one PatchReview per input out, in input order. */
 export function review(items: readonly InputItem[], opts: ReviewOptions): Review {
   return {
     patches: items.map((item): PatchReview => {
-      if (item.kind === "patch") return reviewPatch(item.patch, opts);
+      if (item.kind === "patch") return reviewOrError(item.patch, opts);
       const { source, position, subject, messageId, author } = item;
       const base = { source, position, subject, messageId, author, findings: [], claims: [] };
       return item.kind === "skipped" ? { ...base, skipped: item.reason } : { ...base, error: item.error };

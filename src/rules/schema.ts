@@ -27,7 +27,9 @@ export const cueSetSchema = z
     /** Case-insensitive regular expressions. */
     regexes: z.array(cueRegexString).optional(),
     /** Co-occurrence: each group matches when every one of its regexes matches the same sentence. */
-    all: z.array(z.array(cueRegexString).min(2, "a co-occurrence group needs at least two regexes")).optional(),
+    all: z
+      .array(z.array(cueRegexString).min(2, "a co-occurrence group needs at least two regexes"))
+      .optional(),
     /** A sentence matching one of these does not match the set, whatever else it contains. */
     not: z.array(cueRegexString).optional(),
   })

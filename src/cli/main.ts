@@ -7,8 +7,10 @@ import { renderMarkdown } from "../render/markdown.js";
 import { renderSarif } from "../render/sarif.js";
 import { renderText } from "../render/text.js";
 import { review } from "../review/review.js";
+import { loadRulesQuickly } from "../rules/cache.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
-import { loadRules, type Rule, RuleLoadError } from "../rules/load.js";
+import { RuleLoadError } from "../rules/files.js";
+import type { Rule } from "../rules/load.js";
 import { type CliOptions, type FailOn, parseCliArgs, USAGE, UsageError } from "./args.js";
 
 // The dry-run front: files in, review on stdout, one-line errors on stderr. It imports nothing of the
@@ -110,7 +112,7 @@ export async function main(
   }
   let rules: Rule[];
   try {
-    rules = loadRules(opts.rules ?? DEFAULT_RULES_DIR);
+    rules = await loadRulesQuickly(opts.rules ?? DEFAULT_RULES_DIR);
   } catch (e) {
     if (e instanceof RuleLoadError) return fail(e.message);
     throw e;

@@ -4,6 +4,8 @@
 import type { MailPolicy } from "../deliver/policy.js";
 import type { MailTransport } from "../deliver/transport.js";
 import type { Rule } from "../rules/load.js";
+import { buildCueBook } from "../thread/cues.js";
+import { SqliteDigestStore } from "../thread/store.js";
 import type { EnqueueResult, IncomingMessage, Journal, JournalCounts, OutboxEntry } from "./journal.js";
 import { type CheckSink, OutboxDispatcher } from "./outbox-dispatcher.js";
 import { ReviewWorker } from "./worker.js";
@@ -50,6 +52,7 @@ export class MailPipeline {
     this.worker = new ReviewWorker({
       journal: opts.journal,
       rules: opts.rules,
+      digests: { store: new SqliteDigestStore(opts.journal.db), book: buildCueBook(opts.rules) },
       policy: opts.policy,
       patchworkChecks: opts.checks !== undefined,
       ...(opts.checkTargetUrl && { checkTargetUrl: opts.checkTargetUrl }),

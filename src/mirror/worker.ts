@@ -1,3 +1,6 @@
+import type { CueBook } from "../thread/cues.js";
+import { DEFAULT_DIGEST_MAIL_POLICY, trackReviewedPatch, updateThreadDigest } from "../thread/mail-front.js";
+import type { DigestStore } from "../thread/store.js";
 // The review worker: takes the oldest pending message from the journal, reviews it, and records the outcome and
 // the outbox entries (reply, roll-up, Patchwork check) in one transaction. A crash before that commit leaves the
 // message pending, and the restarted worker does the whole thing again; after it, there is nothing left to redo.
@@ -34,6 +37,11 @@ export interface WorkerOptions {
   onError?: (messageId: string, error: unknown) => void;
   /** Look for work this often even when nobody calls wake(). */
   pollMs?: number;
+  /**
+   * Keeps a discussion digest for every thread the bot reviewed a patch in (src/thread/mail-front.ts). Digest
+   * mails are not sent from here: only the stored digest is kept up to date.
+   */
+  digests?: { store: DigestStore; book: CueBook };
 }
 
 export class ReviewWorker {
@@ -65,7 +73,12 @@ export class ReviewWorker {
     try {
       const analysis = await analyzeMessage(message.raw, message.messageId, message.origin, this.opts.rules);
       const outcome = this.commit(message, analysis);
-      if (outcome !== undefined) this.opts.onHandled?.(message.messageId, outcome);
+      if (outcome !== undefined) {
+        await this.updateDigest(message, analysis).catch((error) =>
+          this.opts.onError?.(message.messageId, error),
+        );
+        this.opts.onHandled?.(message.messageId, outcome);
+      }
     } catch (error) {
       this.opts.onError?.(message.messageId, error);
       if (message.attempts >= (this.opts.maxAttempts ?? 3)) {
@@ -74,6 +87,23 @@ export class ReviewWorker {
       }
     }
     return true;
+  }
+
+  /** A reviewed patch starts a tracked thread; any other message updates the digest of the thread it joins. */
+  private async updateDigest(message: JournalMessage, analysis: Analysis): Promise<void> {
+    const digests = this.opts.digests;
+    if (!digests) return;
+    if (analysis.kind !== "not-a-patch") {
+      await trackReviewedPatch(digests.store, analysis.thread, message.raw, this.now());
+      return;
+    }
+    await updateThreadDigest(message.raw, {
+      store: digests.store,
+      book: digests.book,
+      rules: this.opts.rules,
+      policy: DEFAULT_DIGEST_MAIL_POLICY,
+      now: this.now,
+    });
   }
 
   /** Records the outcome and its outbox entries atomically; returns the outcome, or undefined if already done. */

@@ -38,7 +38,8 @@ Options:
 
 Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage or input error.`;
 
-function oneOf<T extends string>(
+/** The value of an option that takes one of a few words; a UsageError names the option otherwise. */
+export function oneOf<T extends string>(
   name: string,
   value: string | undefined,
   allowed: readonly T[],

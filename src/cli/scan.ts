@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type Limits } from "../scan/limits.js";
 import type { OutputFormat } from "../scan/output.js";
 import { runScan, type ScanIo, type ScanOptions } from "../scan/run.js";
 import { defaultStatePath } from "../scan/state.js";
+import { oneOf, UsageError } from "./args.js";
 
 export const SCAN_USAGE = `Usage: iommu-review scan [options] <mbox|maildir|public-inbox repo|->...
 
@@ -44,8 +45,6 @@ record. A progress line is shown on stderr when it is a terminal.
 Exit status: 0 done, 1 a finding reaches --fail-on, 2 usage error or an input that could not be read
 (a broken message is an error entry, not a failure of the scan).`;
 
-class UsageError extends Error {}
-
 function mib(bytes: number): string {
   return `${bytes / (1024 * 1024)}M`;
 }
@@ -59,18 +58,6 @@ function parseSize(name: string, value: string | undefined, fallback: number): n
   const bytes = Number(m[1]) * scale;
   if (bytes < 1) throw new UsageError(`--${name} must be at least 1 byte`);
   return bytes;
-}
-
-function oneOf<T extends string>(
-  name: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T))
-    throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got '${value}')`);
-  return value as T;
 }
 
 interface ParsedScanArgs extends Omit<ScanOptions, "rules"> {

@@ -14,6 +14,7 @@ import { renderDigestJson } from "../thread/render-json.js";
 import { renderDigestMarkdown } from "../thread/render-markdown.js";
 import { renderDigestText } from "../thread/render-text.js";
 import { buildThread } from "../thread/tree.js";
+import { UsageError } from "./args.js";
 
 export const THREAD_FORMATS = ["text", "markdown", "json"] as const;
 export type ThreadFormat = (typeof THREAD_FORMATS)[number];
@@ -46,8 +47,6 @@ interface ThreadOptions {
   rule: string[];
   help: boolean;
 }
-
-class UsageError extends Error {}
 
 function parseThreadArgs(argv: string[]): ThreadOptions {
   let parsed: ReturnType<typeof parseArgs>;

@@ -4,7 +4,7 @@
 // lines. Bodies whose only diff is not git's (diff -u, quilt) are rare; they are reported as unsure and go
 // through the full parse.
 
-import { locateDiff } from "../parse/diff.js";
+import { formatPatchTrailer, lineStartingWith, locateDiff } from "../parse/diff.js";
 
 export interface DiffFile {
   /** FileDiff.path of the full parse. */
@@ -49,22 +49,4 @@ export function findDiffFiles(text: string): DiffPresence {
   if (files.length > 0) return { kind: "files", files };
   // Without git files, locateDiff reads a plain diff, which needs a "+++ " line.
   return lineStartingWith(text, "+++ ", anyDiffLine.index) >= 0 ? { kind: "unsure" } : { kind: "none" };
-}
-
-/** As parse/diff.ts: offset of the first line at or after `from` that starts with `prefix`, or -1. */
-export function lineStartingWith(text: string, prefix: string, from: number): number {
-  if (from === 0 && text.startsWith(prefix)) return 0;
-  const at = text.indexOf(`\n${prefix}`, from === 0 ? 0 : from - 1);
-  return at < 0 ? -1 : at + 1;
-}
-
-/** As parse/diff.ts: where git format-patch's signature "-- \n2.39.5" starts, or text.length. */
-function formatPatchTrailer(text: string, from: number): number {
-  let at = text.indexOf("\n-- \n", from);
-  while (at >= 0) {
-    const next = text.charCodeAt(at + 5);
-    if (next >= 0x30 && next <= 0x39) return at + 1;
-    at = text.indexOf("\n-- \n", at + 1);
-  }
-  return text.length;
 }

@@ -10,6 +10,7 @@
 import { addressParser } from "postal-mime";
 import type { InputItem, Person } from "../model.js";
 import { messageIds } from "../parse/mail.js";
+import { isPullRequestSubject, splitInBodyHeaders } from "../parse/patch.js";
 import { type ParsedSubject, parseSubject } from "../parse/subject.js";
 import { bodyView } from "./body-view.js";
 import { findDiffFiles } from "./diff-files.js";
@@ -32,8 +33,6 @@ export type Verdict =
   | { kind: "full" };
 
 const FULL: Verdict = { kind: "full" };
-const PULL_REQUEST = /\[[^\]]*\bGIT\s+PULL\b[^\]]*\]/i;
-const IN_BODY_HEADERS = /^\s*((?:(?:From|Date|Subject):[^\n]*\n)+)\n/;
 /**
  * A git diff needs a line starting "diff --git ", any other diff a line starting "+++ ". In a part's bytes,
  * before charset and format=flowed decoding, such a line starts a line, perhaps after one stuffed space:
@@ -118,7 +117,7 @@ function isAsciiSpace(byte: number): boolean {
 }
 
 function subjectVerdict(raw: string, subject: ParsedSubject, identity: Identity): Verdict | undefined {
-  if (PULL_REQUEST.test(raw)) return { kind: "skipped", identity, reason: "pull request" };
+  if (isPullRequestSubject(raw)) return { kind: "skipped", identity, reason: "pull request" };
   if (subject.seriesIndex === 0 && !subject.isReply)
     return { kind: "skipped", identity, reason: "cover letter" };
   return undefined;
@@ -156,17 +155,6 @@ function firstPerson(value: string | undefined): Person | undefined {
     return member ? { name: member.name, email: member.address } : undefined;
   }
   return first.address ? { name: first.name, email: first.address } : undefined;
-}
-
-/** As parse/patch.ts: "From:", "Date:", "Subject:" lines at the top of the body, and the body after them. */
-function splitInBodyHeaders(body: string): { author?: Person; rest: string } {
-  const match = IN_BODY_HEADERS.exec(body);
-  if (!match) return { rest: body };
-  const rest = body.slice(match[0].length);
-  const fromLine = /^From:(.*)$/m.exec(match[1]!);
-  const address = fromLine ? addressParser(fromLine[1]!.trim())[0] : undefined;
-  if (!address?.address) return { rest };
-  return { author: { name: address.name, email: address.address }, rest };
 }
 
 /** As parse/mail.ts: an mbox "From " line left at the top of a single message is not a header. */

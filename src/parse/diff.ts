@@ -261,7 +261,7 @@ function withoutNoNewlineMarkers(text: string): string {
  * Offset of git format-patch's signature "-- \n2.39.5", or text.length. A line starting with a digit cannot be
  * a hunk line, so "-- " followed by one is never diff content.
  */
-function formatPatchTrailer(text: string, from: number): number {
+export function formatPatchTrailer(text: string, from: number): number {
   let at = text.indexOf("\n-- \n", from);
   while (at >= 0) {
     const next = text.charCodeAt(at + 5);
@@ -272,7 +272,7 @@ function formatPatchTrailer(text: string, from: number): number {
 }
 
 /** Offset of the first line at or after `from` that starts with `prefix`, or -1. */
-function lineStartingWith(text: string, prefix: string, from: number): number {
+export function lineStartingWith(text: string, prefix: string, from: number): number {
   if (from === 0 && text.startsWith(prefix)) return 0;
   const at = text.indexOf(`\n${prefix}`, from === 0 ? 0 : from - 1);
   return at < 0 ? -1 : at + 1;

@@ -13,6 +13,9 @@ const SEPARATOR_LINE = /^---[ \t]*$/m;
 const IN_BODY_HEADERS = /^\s*((?:(?:From|Date|Subject):[^\n]*\n)+)\n/;
 const PULL_REQUEST = /\[[^\]]*\bGIT\s+PULL\b[^\]]*\]/i;
 
+/** A subject tagged [GIT PULL]: a pull request, not a patch. */
+export const isPullRequestSubject = (subject: string): boolean => PULL_REQUEST.test(subject);
+
 export async function messageToItem(
   raw: Buffer | string,
   source: string,
@@ -63,7 +66,7 @@ function mailToItem({ headers, body }: ParsedMessage, source: string, position: 
     ...(author !== undefined && { author }),
   };
 
-  if (PULL_REQUEST.test(headers.subject)) return { ...identity, kind: "skipped", reason: "pull request" };
+  if (isPullRequestSubject(headers.subject)) return { ...identity, kind: "skipped", reason: "pull request" };
   if (subject.seriesIndex === 0 && !subject.isReply)
     return { ...identity, kind: "skipped", reason: "cover letter" };
 
@@ -103,7 +106,8 @@ function commitMessage(body: string, diffStart: number): string {
   return message.replace(/^(?:[ \t]*\n)+/, "").trimEnd();
 }
 
-function splitInBodyHeaders(body: string): { author?: Person; rest: string } {
+/** "From:", "Date:", "Subject:" lines at the top of a body (format-patch when sender ≠ author), and the rest. */
+export function splitInBodyHeaders(body: string): { author?: Person; rest: string } {
   const match = IN_BODY_HEADERS.exec(body);
   if (!match) return { rest: body };
   const rest = body.slice(match[0].length);

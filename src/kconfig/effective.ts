@@ -31,7 +31,8 @@ export function printDecision(d: Decision): string {
 /** Resolves symbols that are neither constants nor architecture symbols, e.g. from a kernel tree's `depends on`. */
 export type SymbolResolver = (name: string, arch: ArchInfo) => 0 | undefined;
 
-function archEnv(arch: ArchInfo, resolver?: SymbolResolver): SymbolLookup {
+/** Symbol values when building `arch`: its arch symbols, then the resolver (a kernel tree) for the rest. */
+export function archEnv(arch: ArchInfo, resolver?: SymbolResolver): SymbolLookup {
   const byArch = archLookup(arch);
   return (name) => {
     const v = byArch(name);

@@ -43,7 +43,8 @@ export function evaluateRule(rule: Rule, ctx: RuleContext): Finding[] {
     subject: hit.subject,
     table: hit.table,
     basis: hit.basis,
-    arguments: rule.arguments.map((a) => ({
+    // The thread digest's cue patterns stay in the rule; a finding carries only the argument itself.
+    arguments: rule.arguments.map(({ cues: _cues, ...a }) => ({
       ...a,
       category: a.category as Finding["arguments"][number]["category"],
     })),

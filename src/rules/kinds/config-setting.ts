@@ -1,5 +1,5 @@
-import { archByDir, archLookup } from "../../kconfig/arches.js";
-import { choiceDecision, printDecision, type SymbolResolver } from "../../kconfig/effective.js";
+import { archByDir } from "../../kconfig/arches.js";
+import { archEnv, choiceDecision, printDecision } from "../../kconfig/effective.js";
 import { type KconfigEntry, parseKconfig } from "../../kconfig/parse.js";
 import type { ArchResult, EvaluationBasis, FileDiff, FileSource, HunkLine } from "../../model.js";
 import { describeChanges, type Hit, type RuleContext } from "../context.js";
@@ -101,9 +101,7 @@ function fileHit(rule: Rule, file: FileDiff, ctx: RuleContext, patterns: RegExp[
     const found = findChoice(rule, ctx.files);
     basis = found.basis;
     const kconfigDefault = found.choice
-      ? printDecision(
-          choiceDecision(found.choice, withResolver(archLookup(archByDir(arch)!), arch, ctx.resolver)),
-        )
+      ? printDecision(choiceDecision(found.choice, archEnv(archByDir(arch)!, ctx.resolver)))
       : "(Kconfig default)";
     const before = beforeSet || kconfigDefault;
     const after = afterSet || kconfigDefault;
@@ -128,11 +126,6 @@ function fileHit(rule: Rule, file: FileDiff, ctx: RuleContext, patterns: RegExp[
       ...describeChanges(rows),
     },
   };
-}
-
-function withResolver(lookup: ReturnType<typeof archLookup>, arch: string, resolver?: SymbolResolver) {
-  const info = archByDir(arch)!;
-  return (name: string) => lookup(name) ?? resolver?.(name, info);
 }
 
 export function configSettingHits(rule: Rule, ctx: RuleContext): Hit[] {

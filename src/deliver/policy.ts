@@ -8,6 +8,7 @@ import { addressParser } from "postal-mime";
 import { z } from "zod";
 import type { Person } from "../model.js";
 import { globToRegExp } from "../rules/glob.js";
+import type { DigestMailPolicy } from "../thread/mail-front.js";
 
 export type ReplyTo = "author" | "all";
 
@@ -33,6 +34,8 @@ export interface ListPolicy {
   perThread: number;
   /** At most this many bot mails per hour for this list. */
   perHour: number;
+  /** Mailing the thread's discussion digest (docs/thread-digest.md) as a reply to the reviewed patch. */
+  digest: DigestMailPolicy;
 }
 
 export interface MailPolicy {
@@ -72,6 +75,10 @@ const addressGlob = z
 const count = z.number().int().min(0);
 
 const rateLimit = z.object({ per_thread: count, per_hour: count }).partial().strict();
+const digest = z
+  .object({ enabled: z.boolean(), interval_minutes: z.number().int().min(1) })
+  .partial()
+  .strict();
 
 const settings = z
   .object({
@@ -83,6 +90,7 @@ const settings = z
     series_rollup: z.boolean(),
     embargo_minutes: count.max(7 * 24 * 60),
     rate_limit: rateLimit,
+    digest,
   })
   .partial();
 
@@ -109,6 +117,7 @@ const BUILT_IN: Omit<ListPolicy, "key"> = {
   embargoMinutes: 0,
   perThread: 1,
   perHour: 20,
+  digest: { enabled: false, intervalMinutes: 24 * 60 },
 };
 const BUILT_IN_FROM: Person = { name: "iommu-review bot", email: "iommu-review@localhost" };
 const BUILT_IN_LIST_PATTERNS = ["*@vger.kernel.org", "*@lists.*", "*@*.lists.*"];
@@ -182,6 +191,10 @@ function merge(base: Omit<ListPolicy, "key">, over: Settings): Omit<ListPolicy, 
     embargoMinutes: over.embargo_minutes ?? base.embargoMinutes,
     perThread: over.rate_limit?.per_thread ?? base.perThread,
     perHour: over.rate_limit?.per_hour ?? base.perHour,
+    digest: {
+      enabled: over.digest?.enabled ?? base.digest.enabled,
+      intervalMinutes: over.digest?.interval_minutes ?? base.digest.intervalMinutes,
+    },
   };
 }
 

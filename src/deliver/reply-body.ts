@@ -6,13 +6,16 @@ import { renderText, wrap } from "../render/text.js";
 import { formatDate } from "./mime.js";
 import type { ReplyContext } from "./recipients.js";
 
-export const SIGNATURE = [
-  "-- ",
-  "iommu-review (automated reviewer of architecture-conditional IOMMU",
-  "defaults). Its per-arch table is computed from the patch; the arguments",
-  "are paraphrased from earlier threads. It can be wrong, and it does not",
-  "read replies: please answer the people in Cc.",
-].join("\n");
+export const SIGNATURE = signature(
+  "Its per-arch table is computed from the patch; the arguments are paraphrased from earlier threads.",
+);
+const DIGEST_SIGNATURE = signature("The digest is matched from the replies by fixed cue patterns.");
+
+function signature(whatItDoes: string): string {
+  const bot = "iommu-review (automated reviewer of architecture-conditional IOMMU defaults).";
+  const caveat = "It can be wrong, and it does not read replies: please answer the people in Cc.";
+  return `-- \n${wrap(`${bot} ${whatItDoes} ${caveat}`, 72)}`;
+}
 
 export function greeting(parent: ReplyContext): string {
   const name = parent.from?.name.trim() ?? "";
@@ -39,6 +42,11 @@ export function replyBody(entry: PatchReview, parent: ReplyContext): string {
   }
   const review = withoutHeaderBlock(renderText({ patches: [entry] }, { color: false }));
   return `${greeting(parent)}\n\n${attribution(parent)}\n${review.trimEnd()}\n\n${SIGNATURE}\n`;
+}
+
+/** A digest mail: the digest as src/thread/render-text.ts writes it, signed as the bot. */
+export function digestBody(digestText: string): string {
+  return `${digestText.trimEnd()}\n\n${DIGEST_SIGNATURE}\n`;
 }
 
 export interface RollupMember {

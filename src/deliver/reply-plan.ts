@@ -4,8 +4,8 @@
 import type { PatchReview } from "../model.js";
 import { type ComposedMail, composeReply, replyMessageId } from "./compose.js";
 import { type ListPolicy, type MailPolicy, policyFor } from "./policy.js";
-import { type ReplyContext, replyRecipients } from "./recipients.js";
-import { type RollupMember, replyBody, rollupBody } from "./reply-body.js";
+import { type RecipientDecision, type ReplyContext, replyRecipients } from "./recipients.js";
+import { digestBody, type RollupMember, replyBody, rollupBody } from "./reply-body.js";
 
 export type ReplyPlan =
   | { kind: "reply"; key: string; list: ListPolicy; mail: ComposedMail; notBefore: number }
@@ -42,6 +42,17 @@ export function planRollup(
   return plan(`rollup:${seriesKey}`, parent, list, policy, now, () => rollupBody(parent, members, total));
 }
 
+/** The thread's discussion digest (`key` and `text` from src/thread/mail-front.ts) as a reply to `parent`. */
+export function planDigestMail(
+  key: string,
+  text: string,
+  parent: ReplyContext,
+  policy: MailPolicy,
+  now: Date,
+): ReplyPlan {
+  return plan(key, parent, listPolicyFor(policy, parent), policy, now, () => digestBody(text));
+}
+
 /** Why the limits forbid one more mail, or undefined when they allow it. */
 export function rateLimitReason(
   list: ListPolicy,
@@ -49,8 +60,23 @@ export function rateLimitReason(
   mailsInLastHour: number,
 ): string | undefined {
   if (mailsInThread >= list.perThread) return `rate-limited: ${list.perThread} per thread`;
-  if (mailsInLastHour >= list.perHour) return `rate-limited: ${list.perHour} per hour for ${list.key}`;
-  return undefined;
+  return hourlyLimitReason(list, mailsInLastHour);
+}
+
+export function hourlyLimitReason(list: ListPolicy, mailsInLastHour: number): string | undefined {
+  return mailsInLastHour >= list.perHour
+    ? `rate-limited: ${list.perHour} per hour for ${list.key}`
+    : undefined;
+}
+
+/** Whom a mail answering `parent` goes to, or why nobody may get one (a muted list, a muted author). */
+export function mailRecipients(
+  parent: ReplyContext,
+  list: ListPolicy,
+  policy: MailPolicy,
+): RecipientDecision {
+  if (list.muted) return { kind: "muted", reason: `list ${list.key}` };
+  return replyRecipients(parent, list, policy);
 }
 
 function plan(
@@ -61,8 +87,7 @@ function plan(
   now: Date,
   body: () => string,
 ): ReplyPlan {
-  if (list.muted) return { kind: "none", reason: `muted: list ${list.key}`, list };
-  const decision = replyRecipients(parent, list, policy);
+  const decision = mailRecipients(parent, list, policy);
   if (decision.kind === "muted") return { kind: "none", reason: `muted: ${decision.reason}`, list };
   const mail = composeReply({
     parent,

@@ -26,7 +26,10 @@ export interface JournalMessage {
 }
 
 export interface NewOutboxEntry {
-  /** Unique per effect: "mail:<msgid>", "rollup:<thread>:v2", "check:<msgid>". Re-inserting is a no-op. */
+  /**
+   * Unique per effect: "mail:<msgid>", "rollup:<thread>:v2", "digest:<root>:<fingerprint>", "check:<msgid>".
+   * Re-inserting is a no-op.
+   */
   key: string;
   kind: OutboxKind;
   /** Message-Id of the message this entry answers. */
@@ -102,6 +105,7 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_state ON messages (state, seq);
 CREATE INDEX IF NOT EXISTS messages_by_series ON messages (series, series_index);
+CREATE INDEX IF NOT EXISTS messages_by_thread ON messages (thread, seq);
 CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   key TEXT NOT NULL UNIQUE,
@@ -251,6 +255,7 @@ export class Journal {
     return info.changes === 1;
   }
 
+  /** Review replies and roll-ups in the thread; digest mails are left out (they have an interval of their own). */
   mailsInThread(thread: string): number {
     return (this.statements.mailsInThread.get(thread) as { n: number }).n;
   }
@@ -279,6 +284,12 @@ export class Journal {
   replyContextOf(messageId: string): string | undefined {
     const row = this.statements.replyContextOf.get(messageId) as { reply_context: string | null } | undefined;
     return row?.reply_context ?? undefined;
+  }
+
+  /** The reply context of the thread's root, or else of the first patch reviewed in the thread. */
+  threadReplyContext(root: string): string | undefined {
+    const row = this.statements.threadReplyContext.get({ root }) as { reply_context: string } | undefined;
+    return row?.reply_context;
   }
 
   nextDue(): OutboxEntry | undefined {
@@ -370,12 +381,19 @@ function prepareStatements(db: Database.Database) {
        WHERE series = ? AND state = 'done' AND series_index IS NOT NULL ORDER BY series_index, seq`,
     ),
     replyContextOf: db.prepare("SELECT reply_context FROM messages WHERE message_id = ? AND state = 'done'"),
+    threadReplyContext: db.prepare(
+      `SELECT reply_context FROM messages
+       WHERE (message_id = @root OR thread = @root) AND state = 'done' AND reply_context IS NOT NULL
+       ORDER BY message_id = @root DESC, seq LIMIT 1`,
+    ),
     insertOutbox: db.prepare(
       `INSERT INTO outbox (key, kind, answers, list, thread, payload, meta, created_at, not_before)
        VALUES (@key, @kind, @answers, @list, @thread, @payload, @meta, @createdAt, @notBefore)
        ON CONFLICT (key) DO NOTHING`,
     ),
-    mailsInThread: db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'mail' AND thread = ?"),
+    mailsInThread: db.prepare(
+      "SELECT count(*) AS n FROM outbox WHERE kind = 'mail' AND thread = ? AND key NOT LIKE 'digest:%'",
+    ),
     mailsSince: db.prepare(
       "SELECT count(*) AS n FROM outbox WHERE kind = 'mail' AND list = ? AND created_at > ?",
     ),

@@ -1,6 +1,3 @@
-import type { CueBook } from "../thread/cues.js";
-import { DEFAULT_DIGEST_MAIL_POLICY, trackReviewedPatch, updateThreadDigest } from "../thread/mail-front.js";
-import type { DigestStore } from "../thread/store.js";
 // The review worker: takes the oldest pending message from the journal, reviews it, and records the outcome and
 // the outbox entries (reply, roll-up, Patchwork check) in one transaction. A crash before that commit leaves the
 // message pending, and the restarted worker does the whole thing again; after it, there is nothing left to redo.
@@ -15,7 +12,11 @@ import {
   rateLimitReason,
 } from "../deliver/reply-plan.js";
 import type { Rule } from "../rules/load.js";
+import type { CueBook } from "../thread/cues.js";
+import { trackReviewedPatch, updateThreadDigest } from "../thread/mail-front.js";
+import type { DigestStore } from "../thread/store.js";
 import { type Analysis, analyzeMessage } from "./analyze-message.js";
+import { DigestMails } from "./digest-mail.js";
 import { SYNTHETIC_ID_SUFFIX } from "./intake-payload.js";
 import type { Journal, JournalMessage, MessageOutcome } from "./journal.js";
 import { CHECK_CONTEXT, type CheckPayload, checkForReview } from "./patchwork-check.js";
@@ -38,8 +39,8 @@ export interface WorkerOptions {
   /** Look for work this often even when nobody calls wake(). */
   pollMs?: number;
   /**
-   * Keeps a discussion digest for every thread the bot reviewed a patch in (src/thread/mail-front.ts). Digest
-   * mails are not sent from here: only the stored digest is kept up to date.
+   * Keeps a discussion digest for every thread the bot reviewed a patch in (src/thread/mail-front.ts), and queues
+   * a digest mail when the policy's `digest` settings allow one.
    */
   digests?: { store: DigestStore; book: CueBook };
 }
@@ -47,9 +48,11 @@ export interface WorkerOptions {
 export class ReviewWorker {
   private readonly loop: Wakeable;
   private readonly now: () => number;
+  private readonly digestMails: DigestMails;
 
   constructor(private readonly opts: WorkerOptions) {
     this.now = opts.now ?? Date.now;
+    this.digestMails = new DigestMails(opts.journal, opts.policy);
     this.loop = new Wakeable(() => this.handleNext(), opts.pollMs ?? 1000);
   }
 
@@ -89,7 +92,10 @@ export class ReviewWorker {
     return true;
   }
 
-  /** A reviewed patch starts a tracked thread; any other message updates the digest of the thread it joins. */
+  /**
+   * A reviewed patch starts a tracked thread; any other message updates the digest of the thread it joins, and
+   * queues the digest mail that may go out now, if any.
+   */
   private async updateDigest(message: JournalMessage, analysis: Analysis): Promise<void> {
     const digests = this.opts.digests;
     if (!digests) return;
@@ -97,13 +103,17 @@ export class ReviewWorker {
       await trackReviewedPatch(digests.store, analysis.thread, message.raw, this.now());
       return;
     }
-    await updateThreadDigest(message.raw, {
+    const update = await updateThreadDigest(message.raw, {
       store: digests.store,
       book: digests.book,
       rules: this.opts.rules,
-      policy: DEFAULT_DIGEST_MAIL_POLICY,
+      policy: (root) => this.digestMails.settings(root),
+      holdBack: (root) => this.digestMails.holdBack(root),
       now: this.now,
     });
+    if (update.kind !== "updated" || !update.mail) return;
+    const plan = this.digestMails.plan(update.root, update.mail, new Date(this.now()));
+    if (plan?.kind === "reply") this.addMail(plan, update.root);
   }
 
   /** Records the outcome and its outbox entries atomically; returns the outcome, or undefined if already done. */
@@ -161,7 +171,12 @@ export class ReviewWorker {
       journal.mailsInLastHour(plan.list.key),
     );
     if (limited) return `reviewed; no reply: ${limited}`;
-    const added = journal.addOutbox({
+    return this.addMail(plan, thread) ? done : "reviewed; reply already queued";
+  }
+
+  /** False when a mail with the plan's key was queued before. */
+  private addMail(plan: Extract<ReplyPlan, { kind: "reply" }>, thread: string): boolean {
+    return this.opts.journal.addOutbox({
       key: plan.key,
       kind: "mail",
       answers: plan.mail.messageId,
@@ -171,7 +186,6 @@ export class ReviewWorker {
       meta: JSON.stringify({ messageId: plan.mail.messageId, envelope: plan.mail.envelope }),
       notBefore: plan.notBefore,
     });
-    return added ? done : "reviewed; reply already queued";
   }
 
   private queueRollup(series: { key: string; total: number }, thread: string, now: Date): string | undefined {

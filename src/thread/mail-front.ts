@@ -21,13 +21,17 @@ export interface DigestMailPolicy {
   intervalMinutes: number;
 }
 
-export const DEFAULT_DIGEST_MAIL_POLICY: DigestMailPolicy = { enabled: false, intervalMinutes: 24 * 60 };
-
 export interface ThreadFrontOptions {
   store: DigestStore;
   rules: readonly Rule[];
   book: CueBook;
-  policy: DigestMailPolicy;
+  /** The same for every thread, or by the thread root's Message-Id (a list may have settings of its own). */
+  policy: DigestMailPolicy | ((root: string) => DigestMailPolicy);
+  /**
+   * Why no digest mail may go out for the thread now although the policy allows one (a muted list, a rate limit),
+   * or undefined. Asked before the interval's slot is claimed, so a mail held back does not use the slot up.
+   */
+  holdBack?: (root: string) => string | undefined;
   now?: () => number;
 }
 
@@ -77,13 +81,16 @@ function mailDecision(
   key: string,
   now: number,
 ): { mail?: DigestMail; noMail?: string } {
-  const { policy, store } = opts;
+  const { store } = opts;
+  const policy = typeof opts.policy === "function" ? opts.policy(root) : opts.policy;
   if (!policy.enabled) return { noMail: "digest mails are off" };
   if (!digest.categories.some((c) => c.raised.length > 0) && digest.questions.length === 0) {
     return { noMail: "nothing raised yet" };
   }
   const stored = store.get(root);
   if (stored?.lastMailedKey === key) return { noMail: "nothing new since the last digest mail" };
+  const heldBack = opts.holdBack?.(root);
+  if (heldBack) return { noMail: heldBack };
   const intervalMs = policy.intervalMinutes * 60_000;
   if (!store.claimMailSlot(root, key, now, intervalMs)) {
     const next = new Date((stored?.lastMailedAt ?? now) + intervalMs).toISOString();

@@ -18,11 +18,13 @@ defaults:
   reply_to: author
   embargo_minutes: 30
   rate_limit: { per_thread: 1, per_hour: 10 }
+  digest: { interval_minutes: 720 }
 lists:
   - address: iommu@lists.example.org
     reply_to: all
     cc_individuals: false
     rate_limit: { per_hour: 3 }
+    digest: { enabled: true }
   - address: Media@Lists.Example.org
     muted: true
 muted_addresses: ["*@private.example.org"]
@@ -54,14 +56,21 @@ describe("parsePolicy", () => {
       embargoMinutes: 30,
       perThread: 1,
       perHour: 3,
+      digest: { enabled: true, intervalMinutes: 720 },
     });
     expect(p.lists[1]!.key).toBe("media@lists.example.org");
+    expect(p.lists[1]!.digest).toEqual({ enabled: false, intervalMinutes: 720 });
   });
 
   test("without a file, the built-in defaults answer the author only and are not allowed to mail", () => {
     const p = defaultPolicy();
     expect(p.fromConfigured).toBe(false);
-    expect(p.defaults).toMatchObject({ replyTo: "author", perThread: 1, muted: false });
+    expect(p.defaults).toMatchObject({
+      replyTo: "author",
+      perThread: 1,
+      muted: false,
+      digest: { enabled: false, intervalMinutes: 1440 },
+    });
   });
 
   test.each([
@@ -73,6 +82,12 @@ describe("parsePolicy", () => {
     ],
     ["lists:\n  - address: not an address\n", "policy.yml: lists[0] (not an address).address: "],
     ["defaults:\n  rate_limit: { per_hour: lots }\n", "policy.yml: defaults.rate_limit.per_hour: "],
+    ["defaults:\n  digest: { interval_minutes: 0 }\n", "policy.yml: defaults.digest.interval_minutes: "],
+    [
+      "lists:\n  - address: a@lists.example.org\n    digest: { interval_minutes: 1.5 }\n",
+      "policy.yml: lists[0] (a@lists.example.org).digest.interval_minutes: ",
+    ],
+    ["defaults:\n  digest: { enabled: yes }\n", "policy.yml: defaults.digest.enabled: "],
     ["from: nobody\n", "policy.yml: from: "],
     ["defaults: [\n", "policy.yml: line "],
     [

@@ -81,6 +81,28 @@ ${hunkLines.join("\n")}
 `;
 }
 
+/** A GitHub push event to the mirror repository mirror-org/iommu-mirror (installation 1), three commits. */
+export function pushPayload(over: Record<string, unknown> = {}) {
+  return {
+    ref: "refs/heads/master",
+    before: "0".repeat(40),
+    after: "c3".repeat(20),
+    created: false,
+    deleted: false,
+    forced: false,
+    commits: ["c1", "c2", "c3"].map((c) => ({ id: c.repeat(20), message: "m" })),
+    repository: {
+      id: 1,
+      name: "iommu-mirror",
+      full_name: "mirror-org/iommu-mirror",
+      owner: { login: "mirror-org", name: "mirror-org" },
+      default_branch: "master",
+    },
+    installation: { id: 1 },
+    ...over,
+  };
+}
+
 export async function signedPost(
   url: string,
   body: string | Buffer,
@@ -110,19 +132,21 @@ export function readMaildir(dir: string): MaildirMail[] {
   } catch {
     return [];
   }
-  return files.map((file) => {
-    const raw = readFileSync(join(dir, "new", file), "utf8");
-    const split = raw.indexOf("\n\n");
-    const headers = new Map<string, string>();
-    for (const line of raw
-      .slice(0, split)
-      .replace(/\n[ \t]+/g, " ")
-      .split("\n")) {
-      const colon = line.indexOf(":");
-      headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-    }
-    return { file, raw, headers, body: raw.slice(split + 2) };
-  });
+  return files.map((file) => ({ file, ...splitMail(readFileSync(join(dir, "new", file), "utf8")) }));
+}
+
+/** A composed mail ("\n" line ends) into its headers, unfolded with names lower-cased, and its body. */
+export function splitMail(raw: string): Omit<MaildirMail, "file"> {
+  const split = raw.indexOf("\n\n");
+  const headers = new Map<string, string>();
+  for (const line of raw
+    .slice(0, split)
+    .replace(/\n[ \t]+/g, " ")
+    .split("\n")) {
+    const colon = line.indexOf(":");
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { raw, headers, body: raw.slice(split + 2) };
 }
 
 export async function waitFor<T>(

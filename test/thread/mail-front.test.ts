@@ -99,6 +99,16 @@ describe("updateThreadDigest", () => {
     expect(store.get(ROOT)!.lastMailedAt).toBeUndefined();
   });
 
+  test("a mail the caller holds back does not use up the interval", async () => {
+    const { store, opts } = await setUp();
+    const held = await updateThreadDigest(ada!, { ...opts, holdBack: () => "rate-limited: 1 per hour" });
+    expect(held).toMatchObject({ noMail: "rate-limited: 1 per hour" });
+    expect(store.get(ROOT)!.lastMailedAt).toBeUndefined();
+    expect(await updateThreadDigest(bo!, opts)).toMatchObject({
+      mail: expect.objectContaining({ inReplyTo: ROOT }),
+    });
+  });
+
   test("a reply that says nothing the rules know does not start the mails", async () => {
     const { opts } = await setUp();
     expect(await updateThreadDigest(thanks, opts)).toMatchObject({ noMail: "nothing raised yet" });

@@ -3,25 +3,25 @@
 // prints instead of writing anything.
 
 import { parseArgs } from "node:util";
-import { DryRunTransport } from "../deliver/dry-run.js";
-import { MaildirTransport } from "../deliver/maildir.js";
-import { defaultPolicy, loadPolicy, type MailPolicy, PolicyError } from "../deliver/policy.js";
-import { SmtpTransport } from "../deliver/smtp.js";
-import type { MailTransport } from "../deliver/transport.js";
+import {
+  type AssembledPipeline,
+  assemblePipeline,
+  DEFAULT_DB,
+  DEFAULT_OUTBOX,
+  PipelineConfigError,
+  SECRET_ENV,
+  SMTP_ENV,
+} from "../mirror/assemble.js";
 import { DEFAULT_MAX_BODY_BYTES } from "../mirror/intake.js";
-import { Journal } from "../mirror/journal.js";
 import type { CheckSink } from "../mirror/outbox-dispatcher.js";
 import { PatchworkClient } from "../mirror/patchwork-client.js";
 import { PatchworkPoller } from "../mirror/patchwork-poller.js";
 import { PatchworkReporter } from "../mirror/patchwork-reporter.js";
-import { MailPipeline } from "../mirror/pipeline.js";
 import { PublicInboxFeed } from "../mirror/public-inbox-feed.js";
 import { createMailServer, listen } from "../mirror/server.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
 import { loadRules, type Rule, RuleLoadError } from "../rules/load.js";
 
-export const SECRET_ENV = "IOMMU_REVIEW_WEBHOOK_SECRET";
-export const SMTP_ENV = "IOMMU_REVIEW_SMTP_URL";
 export const PATCHWORK_TOKEN_ENV = "IOMMU_REVIEW_PATCHWORK_TOKEN";
 
 export const SERVE_USAGE = `Usage: iommu-review serve [options]
@@ -103,29 +103,14 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
   if (!secret) return fail(`set ${SECRET_ENV} to the shared secret that signs requests`);
 
   let rules: Rule[];
-  let policy: MailPolicy;
   try {
     rules = loadRules(opts.rules ?? DEFAULT_RULES_DIR);
-    policy = opts.policy ? loadPolicy(opts.policy) : defaultPolicy();
   } catch (e) {
-    if (e instanceof RuleLoadError || e instanceof PolicyError) return fail(e.message);
+    if (e instanceof RuleLoadError) return fail(e.message);
     throw e;
-  }
-  if (opts.smtp && !opts.dryRun && !policy.fromConfigured) {
-    return fail("--smtp needs a policy file with from: set to the bot's real address");
   }
 
   const log = (line: string) => stderr.write(`${new Date().toISOString()} ${line}\n`);
-  let mail: MailTransport;
-  try {
-    mail = opts.dryRun
-      ? new DryRunTransport(stdout)
-      : opts.smtp
-        ? new SmtpTransport(opts.smtp)
-        : new MaildirTransport(opts.outbox);
-  } catch (e) {
-    return fail((e as Error).message);
-  }
   const patchwork = opts.patchworkUrl
     ? new PatchworkClient({
         url: opts.patchworkUrl,
@@ -141,24 +126,25 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
         });
   }
 
-  let journal: Journal;
+  let assembled: AssembledPipeline;
   try {
-    journal = new Journal(opts.db);
+    assembled = assemblePipeline({
+      rules,
+      db: opts.db,
+      outbox: opts.outbox,
+      ...(opts.policy && { policy: opts.policy }),
+      ...(opts.smtp && { smtp: opts.smtp }),
+      ...(opts.dryRun && { dryRun: stdout }),
+      ...(checks && { checks }),
+      ...(opts.patchworkTargetUrl && { checkTargetUrl: opts.patchworkTargetUrl }),
+      log,
+      names: { db: "--db", outbox: "--outbox", policy: "--policy", smtp: "--smtp" },
+    });
   } catch (e) {
-    return fail(`--db ${opts.db}: ${(e as Error).message}`);
+    if (e instanceof PipelineConfigError) return fail(e.message);
+    throw e;
   }
-  const targetUrl = opts.patchworkTargetUrl;
-  const pipeline = new MailPipeline({
-    journal,
-    rules,
-    policy,
-    mail,
-    ...(checks && { checks }),
-    ...(targetUrl && {
-      checkTargetUrl: (msgid: string) => targetUrl.replace("{msgid}", encodeURIComponent(msgid)),
-    }),
-    log,
-  });
+  const { pipeline, journal, mail } = assembled;
   const server = createMailServer(pipeline, { secret, maxBodyBytes: opts.maxBodyBytes });
   const poller =
     patchwork && opts.patchworkProject
@@ -193,8 +179,7 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
         `(journal ${opts.db}; delivery: ${delivery})\n`,
     );
   } catch (e) {
-    await pipeline.stop();
-    journal.close();
+    await assembled.close();
     return fail((e as Error).message);
   }
 
@@ -204,8 +189,7 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
   server.closeAllConnections();
   await poller?.stop();
   await Promise.all(feeds.map((feed) => feed.stop()));
-  await pipeline.stop();
-  journal.close();
+  await assembled.close();
   return 0;
 }
 
@@ -266,8 +250,8 @@ function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOptions {
   const opts: ServeOptions = {
     port: integer("port", str("port"), 8080, 0, 65535),
     host: str("host") ?? "127.0.0.1",
-    db: str("db") ?? "iommu-review.sqlite",
-    outbox: str("outbox") ?? "outbox",
+    db: str("db") ?? DEFAULT_DB,
+    outbox: str("outbox") ?? DEFAULT_OUTBOX,
     dryRun: values["dry-run"] === true,
     maxBodyBytes: integer("max-body-bytes", str("max-body-bytes"), DEFAULT_MAX_BODY_BYTES, 1024, 2 ** 31),
     patchworkPollSeconds: integer("patchwork-poll-seconds", str("patchwork-poll-seconds"), 300, 10, 86_400),

@@ -11,7 +11,7 @@ export class SmtpTransport implements MailTransport {
   constructor(url: string) {
     const parsed = new URL(url);
     if (parsed.protocol !== "smtp:" && parsed.protocol !== "smtps:") {
-      throw new Error(`--smtp must be an smtp:// or smtps:// URL (got ${parsed.protocol})`);
+      throw new Error(`must be an smtp:// or smtps:// URL (got ${parsed.protocol})`);
     }
     this.transporter = nodemailer.createTransport(url);
     // Never print the password.

@@ -16,7 +16,8 @@ export interface IntakeOptions {
   accept(messages: JournalInput[]): EnqueueResult[];
 }
 
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+/** Returns whether it answered the request, so that it also serves as a Probot server handler (addHandler). */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => boolean;
 
 /** A node:http handler for POST /patches; other requests go to `next`, or get a 404/405. */
 export function createIntakeHandler(opts: IntakeOptions, path = "/patches"): RequestHandler {
@@ -25,14 +26,17 @@ export function createIntakeHandler(opts: IntakeOptions, path = "/patches"): Req
   return (req, res, next) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== path) {
-      if (next) next();
-      else sendJson(res, 404, { error: `no such endpoint: ${url.pathname}` });
-      return;
+      if (next) {
+        next();
+        return false;
+      }
+      sendJson(res, 404, { error: `no such endpoint: ${url.pathname}` });
+      return true;
     }
     if (req.method !== "POST") {
       res.setHeader("Allow", "POST");
       sendJson(res, 405, { error: `${req.method} is not allowed here; POST a message` });
-      return;
+      return true;
     }
     handlePost(req, opts, limit).then(
       ({ status, body }) => sendJson(res, status, body),
@@ -47,6 +51,7 @@ export function createIntakeHandler(opts: IntakeOptions, path = "/patches"): Req
         }
       },
     );
+    return true;
   };
 }
 

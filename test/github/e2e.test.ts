@@ -1,5 +1,4 @@
 import { createHmac } from "node:crypto";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { run, type Server } from "probot";
@@ -11,6 +10,7 @@ import {
   ARM64_MESSAGE,
   ARM64_ROW,
   BASE_SHA,
+  freePort,
   HEAD_SHA,
   KCONFIG,
   KCONFIG_BASE,
@@ -28,14 +28,6 @@ import {
 const SECRET = "e2e-webhook-secret";
 const SECOND_SHA = "c2".repeat(20);
 const REVERT_SHA = "d3".repeat(20);
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 let fake: FakeGitHub;
 let server: Server;

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import type nock from "nock";
 import { type Logger, Probot, ProbotOctokit } from "probot";
@@ -59,6 +60,15 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unkno
   retry: { enabled: false },
   throttle: { enabled: false },
 }));
+
+/** A loopback port free right now, for Probot's server (which takes port 0 as "use 3000"). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
 
 export interface LogLine {
   level: string;

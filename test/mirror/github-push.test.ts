@@ -8,7 +8,7 @@ import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { mirrorPushApp } from "../../src/mirror/github-push.js";
 import { Journal } from "../../src/mirror/journal.js";
-import { patchMail, tempDir } from "./helpers.js";
+import { patchMail, pushPayload, tempDir } from "./helpers.js";
 
 const { privateKey } = generateKeyPairSync("rsa", {
   modulusLength: 2048,
@@ -47,27 +47,6 @@ afterEach(() => {
 });
 // Leaves no interceptor behind for the next test file in this Jest worker.
 afterAll(() => nock.restore());
-
-function pushPayload(over: Record<string, unknown> = {}) {
-  return {
-    ref: "refs/heads/master",
-    before: "0".repeat(40),
-    after: "c3".repeat(20),
-    created: false,
-    deleted: false,
-    forced: false,
-    commits: ["c1", "c2", "c3"].map((c) => ({ id: c.repeat(20), message: "m" })),
-    repository: {
-      id: 1,
-      name: "iommu-mirror",
-      full_name: "mirror-org/iommu-mirror",
-      owner: { login: "mirror-org", name: "mirror-org" },
-      default_branch: "master",
-    },
-    installation: { id: 1 },
-    ...over,
-  };
-}
 
 const receive = (payload: unknown) => probot.receive({ name: "push", id: "1", payload } as never);
 const base64 = (text: string) => Buffer.from(text).toString("base64");

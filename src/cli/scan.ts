@@ -2,9 +2,12 @@
 
 import { parseArgs } from "node:util";
 import type { Severity } from "../model.js";
+import { installEagerBlob } from "../parse/eager-blob.js";
 import { errorMessage } from "../parse/errors.js";
+import { loadRulesQuickly } from "../rules/cache.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
-import { loadRules, type Rule, RuleLoadError } from "../rules/load.js";
+import { RuleLoadError } from "../rules/files.js";
+import type { Rule } from "../rules/load.js";
 import { DEFAULT_LIMITS, type Limits } from "../scan/limits.js";
 import type { OutputFormat } from "../scan/output.js";
 import { runScan, type ScanIo, type ScanOptions } from "../scan/run.js";
@@ -23,7 +26,8 @@ Options:
                          {"summary": {...}}; json: the dry run's contract {"patches": [...]}
   --rules DIR            rules folder (default: the rules shipped with iommu-review)
   --tree DIR             kernel source tree (as for the dry run)
-  --workers N            worker threads (default: one per core; 0: none)
+  --workers N            worker threads (default: one per core but one, none on 2 cores or fewer;
+                         0: none)
   --max-message-bytes N  larger messages are not parsed: error entry (default ${mib(DEFAULT_LIMITS.maxMessageBytes)})
   --max-line-bytes N     nor are messages with a longer line (default ${mib(DEFAULT_LIMITS.maxLineBytes)})
   --max-attachment-bytes N
@@ -152,7 +156,7 @@ export async function scanCommand(
   }
   let rules: Rule[];
   try {
-    rules = loadRules(parsed.rulesDir);
+    rules = await loadRulesQuickly(parsed.rulesDir);
   } catch (e) {
     if (e instanceof RuleLoadError) return fail(e.message);
     throw e;
@@ -166,6 +170,7 @@ export async function scanCommand(
     }
   }
   const { rulesDir: _rulesDir, help: _help, ...options } = parsed;
+  installEagerBlob();
   try {
     const { exitCode } = await runScan({ ...options, rules }, io);
     return exitCode;

@@ -12,7 +12,7 @@ import type { InputItem, Person } from "../model.js";
 import { messageIds } from "../parse/mail.js";
 import { isPullRequestSubject, splitInBodyHeaders } from "../parse/patch.js";
 import { type ParsedSubject, parseSubject } from "../parse/subject.js";
-import { bodyView } from "./body-view.js";
+import { bodyView, plainBodyLacksDiff } from "./body-view.js";
 import { findDiffFiles } from "./diff-files.js";
 import { type HeaderFields, readHeaderFields } from "./header-fields.js";
 import type { MimePart } from "./lazy-mime.js";
@@ -66,6 +66,12 @@ export function readMessageHead(raw: Buffer): MessageHead | undefined {
 }
 
 export function prefilterRead({ message, fields }: MessageHead, watch?: Watch): Verdict {
+  // Most list mail is a reply without a diff: its bytes show that without decoding the body.
+  if (!mayStartWithInBodyHeaders(message, fields.bodyStart) && plainBodyLacksDiff(message, fields)) {
+    const identity = identityOf(fields, undefined);
+    const subject = parseSubject(fields.subject);
+    return subjectVerdict(fields.subject, subject, identity) ?? noDiff(subject, identity);
+  }
   const view = bodyView(message, fields);
   if (!view) return FULL;
   return view.kind === "decoded"
@@ -89,7 +95,7 @@ function decodedVerdict(fields: HeaderFields, body: string, watch?: Watch): Verd
 function partsVerdict(fields: HeaderFields, parts: readonly MimePart[]): Verdict {
   // The author could come from in-body lines at the start of the text, which only the decoded text shows.
   const texts = parts.filter((p) => p.text);
-  if (texts.some((p) => mayStartWithInBodyHeaders(p.bytes))) return FULL;
+  if (texts.some((p) => mayStartWithInBodyHeaders(p.bytes, 0))) return FULL;
   // With no text but blank lines, an attached patch would start the body.
   if (parts.length > texts.length && texts.every((p) => isBlank(p.bytes))) return FULL;
   const identity = identityOf(fields, undefined);
@@ -105,8 +111,8 @@ function isBlank(bytes: Buffer): boolean {
   return true;
 }
 
-function mayStartWithInBodyHeaders(bytes: Buffer): boolean {
-  let at = 0;
+function mayStartWithInBodyHeaders(bytes: Buffer, start: number): boolean {
+  let at = start;
   while (at < bytes.length && isAsciiSpace(bytes[at]!)) at++;
   return IN_BODY_START.test(bytes.toString("latin1", at, at + 8));
 }

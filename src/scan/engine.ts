@@ -4,9 +4,9 @@
 
 import type { InputPiece } from "../ingest/stream.js";
 import { packBatch } from "./batch.js";
-import { type ContextInit, createReviewContext } from "./context.js";
+import type { ContextInit } from "./context.js";
 import { WorkerPool } from "./pool.js";
-import { type PieceResult, processPiece, type ResultStyle } from "./process-piece.js";
+import type { PieceResult, ResultStyle } from "./process-piece.js";
 
 export interface EngineOptions extends ContextInit {
   style: ResultStyle;
@@ -25,6 +25,11 @@ export async function* reviewPieces(
   const input = pieces[Symbol.asyncIterator]();
   const first = await nextBatch(input);
   if (opts.workers <= 0 || first.done) {
+    // The review code is loaded only where it runs: with workers, the main thread only reads and writes.
+    const [{ createReviewContext }, { processPiece }] = await Promise.all([
+      import("./context.js"),
+      import("./process-piece.js"),
+    ]);
     const ctx = createReviewContext(opts);
     for (const piece of first.pieces) yield await processPiece(piece, ctx, opts.style);
     if (first.done) return;

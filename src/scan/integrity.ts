@@ -18,6 +18,13 @@ export function damage(message: Buffer, fields: HeaderFields): string | undefine
   return undefined;
 }
 
+const BASE64_CHAR = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+  BASE64_CHAR[c.charCodeAt(0)] = 1;
+
+/** Bytes of the base64 alphabet (and "=") in the text. */
 function base64Length(body: Buffer): number {
-  return body.toString("latin1").replace(/[^A-Za-z0-9+/=]+/g, "").length;
+  let count = 0;
+  for (let i = 0; i < body.length; i++) count += BASE64_CHAR[body[i]!]!;
+  return count;
 }

@@ -36,9 +36,10 @@ export class EntryWriter {
     if (this.pending.length >= 64 * 1024) await this.flush();
   }
 
-  async end(summary: ScanSummary): Promise<void> {
+  /** Closes the output; JSON Lines end with the summary record when there is one. */
+  async end(summary?: ScanSummary): Promise<void> {
     if (this.format === "json") this.pending += this.count === 0 ? "]\n}\n" : "\n  ]\n}\n";
-    else this.pending += `${JSON.stringify({ summary })}\n`;
+    else if (summary) this.pending += `${JSON.stringify({ summary })}\n`;
     await this.flush();
   }
 

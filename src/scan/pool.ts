@@ -5,7 +5,8 @@
 import { Worker } from "node:worker_threads";
 import { errorMessage } from "../parse/errors.js";
 import type { PackedBatch } from "./batch.js";
-import { failedResult, type PieceResult } from "./process-piece.js";
+import { failedResult } from "./failed-result.js";
+import type { PieceResult } from "./process-piece.js";
 import type { BatchReply, BatchRequest, WorkerInit } from "./worker.js";
 
 export const WORKER_SCRIPT = new URL("./worker.js", import.meta.url);

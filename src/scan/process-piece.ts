@@ -35,26 +35,3 @@ export async function processPiece(
   else result.text = serialise(reviewed.review, style);
   return result;
 }
-
-/** The result for a piece that could not be reviewed at all (its worker died). */
-export function failedResult(
-  piece: Pick<InputPiece, "source" | "position"> & { size?: number },
-  error: string,
-  style: ResultStyle,
-): PieceResult {
-  const entry: PatchReview = {
-    source: piece.source,
-    position: piece.position,
-    findings: [],
-    claims: [],
-    error,
-  };
-  const result: PieceResult = {
-    stats: statsOf({ review: entry, route: "full" }),
-    where: `${piece.source}#${piece.position}`,
-    bytes: piece.size ?? 0,
-  };
-  if (style === "entries") result.entry = entry;
-  else result.text = serialise(entry, style);
-  return result;
-}

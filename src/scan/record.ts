@@ -8,6 +8,8 @@ export interface EntryStats {
   status: "reviewed" | "skipped" | "error";
   /** Why it was skipped. */
   reason?: string;
+  /** What is wrong with it, for an error entry. */
+  error?: string;
   findings: { rule: string; severity: Severity }[];
   /** Settled by the prefilter, without the MIME and diff parse. */
   prefiltered: boolean;
@@ -30,5 +32,6 @@ export function statsOf({ review, route, disagreement }: PieceReview): EntryStat
     disagreed: disagreement !== undefined,
   };
   if (review.skipped !== undefined) stats.reason = review.skipped;
+  if (review.error !== undefined) stats.error = review.error;
   return stats;
 }

@@ -1,7 +1,6 @@
 // `iommu-review scan`, once its options are read: open the inputs, review every piece through the engine,
 // write the entries in order, then the summary; remember public-inbox positions only after all is written.
 
-import { availableParallelism } from "node:os";
 import type { InputPiece } from "../ingest/stream.js";
 import { SEVERITIES, type Severity } from "../model.js";
 import type { Rule } from "../rules/load.js";
@@ -12,6 +11,7 @@ import { Progress } from "./progress.js";
 import { openSource, type ScanSource } from "./sources.js";
 import { ScanState } from "./state.js";
 import { describeSummary, type ScanSummary, SummaryCounter } from "./summary.js";
+import { defaultWorkers } from "./workers.js";
 
 export interface ScanOptions {
   paths: string[];
@@ -19,7 +19,7 @@ export interface ScanOptions {
   rules: readonly Rule[];
   limits: Limits;
   tree?: string;
-  /** Worker threads; undefined for one per core. */
+  /** Worker threads; undefined for defaultWorkers(). */
   workers?: number;
   quiet: boolean;
   /** Incremental public-inbox scans. */
@@ -75,7 +75,7 @@ export async function runScan(
     ...(opts.tree !== undefined && { tree: opts.tree }),
     verifyPrefilter: opts.verifyPrefilter,
     style: opts.format,
-    workers: opts.workers ?? availableParallelism(),
+    workers: opts.workers ?? defaultWorkers(),
   };
   for await (const result of reviewPieces(pieces, engine)) {
     await writer.write(result.text!);

@@ -4,7 +4,6 @@
 
 import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { streamInbox } from "../ingest/public-inbox.js";
 import {
   type InputPiece,
   KEEP_BYTES_OF_LONG_MESSAGES,
@@ -117,6 +116,8 @@ function publicInbox(dir: string, epochs: string[], limits: StreamLimits, opts: 
       const repository = realpathSync(epoch);
       const since = opts.full ? undefined : opts.state?.().lastCommit(repository);
       try {
+        // Loaded here: it brings in the full mail parser, which an mbox scan's main thread does without.
+        const { streamInbox } = await import("../ingest/public-inbox.js");
         for await (const { commit, message } of streamInbox(epoch, since ? { since } : {}, limits)) {
           lastRead.set(repository, commit);
           if (!message) continue; // a commit that deleted a message

@@ -1,6 +1,7 @@
 // A scan worker thread: reviews the batches the main thread sends, in the order of each batch.
 
 import { parentPort, workerData } from "node:worker_threads";
+import { installEagerBlob } from "../parse/eager-blob.js";
 import { type PackedBatch, unpackBatch } from "./batch.js";
 import { type ContextInit, createReviewContext } from "./context.js";
 import { type PieceResult, processPiece, type ResultStyle } from "./process-piece.js";
@@ -19,6 +20,7 @@ export interface BatchReply {
   results: PieceResult[];
 }
 
+installEagerBlob();
 const init = workerData as WorkerInit;
 const ctx = createReviewContext(init);
 

@@ -239,3 +239,49 @@ describe("inputs other than mbox files", () => {
     });
   });
 });
+
+describe("the dry run on an archive over 4 MB (the scan engine behind it)", () => {
+  // A padded reply per message, so that the archive crosses the size at which the dry run streams.
+  const padded = (n: number) =>
+    mail({
+      subject: `Re: [PATCH] widget ${n}`,
+      messageId: `padded-${n}@example.org`,
+      body: `> +x\n\n${"Some words of a reply, written out at length.\n".repeat(60)}`,
+    });
+  const kconfigPatch = Buffer.from(
+    readFileSync(KCONFIG_PATCH, "latin1").replace(/^From [^\n]*\n/, ""),
+    "latin1",
+  );
+  const cutBase64 = Buffer.from(
+    `${mail({ subject: "[PATCH] cut", body: "" }).toString().replace("Content-Transfer-Encoding: 7bit", "Content-Transfer-Encoding: base64")}ZGlmZiAtLWdpdCBh\nYi9\n`,
+  );
+  const archive = (extra: Buffer[]) => mbox([...Array.from({ length: 1800 }, (_, i) => padded(i)), ...extra]);
+
+  test("--format json is written as it goes, byte for byte the collected review's JSON", async () => {
+    const file = write("large.mbox", archive([kconfigPatch, cPatch(1)]));
+    expect(readFileSync(file).length).toBeGreaterThan(4 * 1024 * 1024);
+    const json = await dryRun([file, "--format", "json"]);
+    expect(json.code).toBe(0);
+    const patches = JSON.parse(json.stdout).patches as { skipped?: string; findings: { rule: string }[] }[];
+    expect(patches).toHaveLength(1802);
+    expect(patches[1800]!.findings.map((f) => f.rule)).toContain("iommu-default-domain-choice");
+    // The markdown path collects the whole review; both must describe the same entries.
+    const { reviewInputs } = await import("../../src/scan/review-inputs.js");
+    const { renderJson } = await import("../../src/render/json.js");
+    const { loadRules } = await import("../../src/rules/load.js");
+    const { DEFAULT_RULES_DIR } = await import("../../src/rules/defaults.js");
+    const collected = await reviewInputs([file], { rules: loadRules(DEFAULT_RULES_DIR), workers: 0 });
+    expect(json.stdout).toBe(renderJson(collected));
+    expect((await dryRun([file, "--format", "json", "--fail-on", "warning"])).code).toBe(1);
+  });
+
+  test("a broken message: error line naming it, exit 2, the other entries all there", async () => {
+    const file = write("large-broken.mbox", archive([cutBase64, cPatch(2)]));
+    const r = await dryRun([file, "--format", "json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `iommu-review: ${file} (message 1801): damaged MIME: a base64 part cut short (not a whole number of 4-character groups)\n`,
+    );
+    expect(JSON.parse(r.stdout).patches).toHaveLength(1802);
+  });
+});

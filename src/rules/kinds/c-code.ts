@@ -1,3 +1,4 @@
+import { requiredLiterals } from "../../ingest/regex-literals.js";
 import type { HunkLine } from "../../model.js";
 import type { Hit, RuleContext } from "../context.js";
 import { matchesAny } from "../glob.js";
@@ -8,16 +9,38 @@ import type { Rule } from "../load.js";
 
 const isComment = (text: string) => /^\s*(\/\/|\/\*|\*)/.test(text);
 
+const matchers = new WeakMap<Rule, (text: string) => boolean>();
+
+/**
+ * Whether a line matches one of the rule's patterns, compiled once per rule. Each pattern is tried only on
+ * lines holding a literal every one of its matches contains (ingest/regex-literals.ts): most changed lines
+ * hold none, and a plain substring search is far cheaper than the patterns' comment-skipping prefix.
+ */
+function lineMatcher(rule: Rule): (text: string) => boolean {
+  let matcher = matchers.get(rule);
+  if (!matcher) {
+    const gated = (rule.match.patterns ?? []).map((p) => ({
+      re: new RegExp(p),
+      literals: requiredLiterals(p),
+    }));
+    matcher = (text) =>
+      gated.some(
+        ({ re, literals }) => (!literals || literals.some((l) => text.includes(l))) && re.test(text),
+      );
+    matchers.set(rule, matcher);
+  }
+  return matcher;
+}
+
 export function cCodeHits(rule: Rule, ctx: RuleContext): Hit[] {
-  const patterns = (rule.match.patterns ?? []).map((p) => new RegExp(p));
+  const matches = lineMatcher(rule);
   const hits: Hit[] = [];
   for (const file of ctx.patch.files) {
     if (!matchesAny(file.path, rule.match.paths) || matchesAny(file.path, rule.match.excludePaths)) continue;
     const changed: HunkLine[] = [];
     for (const h of file.hunks)
       for (const l of h.lines)
-        if (l.kind !== "context" && !isComment(l.text) && patterns.some((p) => p.test(l.text)))
-          changed.push(l);
+        if (l.kind !== "context" && matches(l.text) && !isComment(l.text)) changed.push(l);
     if (changed.length === 0) continue;
     const addedTexts = new Set(changed.filter((l) => l.kind === "add").map((l) => l.text.trim()));
     const removedTexts = new Set(changed.filter((l) => l.kind === "del").map((l) => l.text.trim()));

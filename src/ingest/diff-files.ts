@@ -25,8 +25,11 @@ export type DiffPresence =
 const GIT_FILE_HEADER = "diff --git ";
 const DIFF_LINE = /^(?:diff --git |\+\+\+ )/m;
 
-/** The files of the diff in `text` (a decoded patch body, "\n" line ends), as locateDiff would find them. */
-export function findDiffFiles(text: string): DiffPresence {
+/**
+ * The files of the diff in `text` (a decoded patch body, "\n" line ends), as locateDiff would find them.
+ * With `firstOnly`, "files" holds only the first: enough to tell a diff is there.
+ */
+export function findDiffFiles(text: string, firstOnly = false): DiffPresence {
   // One pass finds what most bodies (replies) lack: both kinds of diff line. The regular expression also
   // starts lines after a lone CR, so it may stop early, never late.
   const anyDiffLine = DIFF_LINE.exec(text);
@@ -43,6 +46,7 @@ export function findDiffFiles(text: string): DiffPresence {
       const firstHunk = section.indexOf("\n@@");
       const file = locateDiff(firstHunk >= 0 ? section.slice(0, firstHunk + 1) : section).files[0];
       if (file) files.push({ path: file.path, start, end: sectionEnd });
+      if (file && firstOnly) break;
       start = next;
     }
   }

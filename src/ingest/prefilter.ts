@@ -16,7 +16,7 @@ import { bodyView, plainBodyLacksDiff } from "./body-view.js";
 import { findDiffFiles } from "./diff-files.js";
 import { type HeaderFields, readHeaderFields } from "./header-fields.js";
 import type { MimePart } from "./lazy-mime.js";
-import { touchesWatched, type Watch } from "./watch.js";
+import { mayTouchWatched, touchesWatched, type Watch } from "./watch.js";
 
 export interface Identity {
   subject: string;
@@ -85,9 +85,12 @@ function decodedVerdict(fields: HeaderFields, body: string, watch?: Watch): Verd
   const subject = parseSubject(fields.subject);
   const bySubject = subjectVerdict(fields.subject, subject, identity);
   if (bySubject) return bySubject;
-  const diff = findDiffFiles(inBody.rest);
+  // When nothing watched can be in the body, whether it has a diff is all that is left to find out.
+  const watched = watch !== undefined && mayTouchWatched(inBody.rest, watch);
+  const diff = findDiffFiles(inBody.rest, watch !== undefined && !watched);
   if (diff.kind === "none") return noDiff(subject, identity);
-  if (diff.kind === "unsure" || !watch || touchesWatched(inBody.rest, diff.files, watch)) return FULL;
+  if (diff.kind === "unsure" || !watch || (watched && touchesWatched(inBody.rest, diff.files, watch)))
+    return FULL;
   return { kind: "unwatched", identity };
 }
 
@@ -151,9 +154,17 @@ function identityOf(fields: HeaderFields, inBodyAuthor: Person | undefined): Ide
   return identity;
 }
 
+/**
+ * The commonest From value, `Some Name <user@host>` or `<user@host>` with plain words for the name: what
+ * addressParser makes of it is plain to see (test/fuzz/address.test.ts holds the two to the same answers).
+ */
+const PLAIN_FROM = /^(?:([A-Za-z0-9.'-]+(?: [A-Za-z0-9.'-]+)*) )?<([^<>"()\s,;:@\\]+@[^<>"()\s,;:@\\]+)>$/;
+
 /** As parse/mail.ts reads From: the first address, or the first member of a group. */
-function firstPerson(value: string | undefined): Person | undefined {
+export function firstPerson(value: string | undefined): Person | undefined {
   if (!value) return undefined;
+  const plain = PLAIN_FROM.exec(value);
+  if (plain) return { name: plain[1] ?? "", email: plain[2]! };
   const first = addressParser(value)[0];
   if (!first) return undefined;
   if (first.group) {

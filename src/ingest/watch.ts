@@ -67,6 +67,20 @@ function literalPattern(literals: readonly string[]): RegExp {
   return new RegExp(needed.map((l) => l.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"), "g");
 }
 
+/**
+ * False when no rule can fire on any diff in `text`, told without finding its files: no Kconfig path for the
+ * kconfig kinds, and none of a rule's literals anywhere (changed lines or not) for the others. True means
+ * only that touchesWatched must decide.
+ */
+export function mayTouchWatched(text: string, watch: Watch): boolean {
+  return watch.rules.some((rule) => {
+    if (rule.kconfigFilesOnly) return text.includes("Kconfig");
+    if (!rule.lineLiterals) return true;
+    rule.lineLiterals.lastIndex = 0;
+    return rule.lineLiterals.test(text);
+  });
+}
+
 /** Whether some rule could fire on these files of `text` (the body their sections index into). */
 export function touchesWatched(text: string, files: readonly DiffFile[], watch: Watch): boolean {
   for (const file of files) {

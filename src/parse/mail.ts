@@ -4,6 +4,7 @@
 import PostalMime, { type Address, type Attachment, type Email } from "postal-mime";
 import type { Person } from "../model.js";
 import { errorMessage } from "./errors.js";
+import { readFieldsOnly } from "./header-subset.js";
 import { decodePlainBody, plainBodyLayout } from "./plain-body.js";
 
 export interface MailHeaders {
@@ -47,7 +48,7 @@ export async function parseMessage(raw: Buffer | string): Promise<ParsedMessage>
   const plain = plainBodyLayout(message);
   let email: Email;
   try {
-    email = await PostalMime.parse(plain ? message.subarray(0, plain.headerEnd) : message);
+    email = await PostalMime.parse(plain ? readFieldsOnly(message.subarray(0, plain.headerEnd)) : message);
   } catch (error) {
     throw new Error(`cannot decode message: ${errorMessage(error)}`);
   }

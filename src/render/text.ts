@@ -165,16 +165,32 @@ function notReviewedFooter(entries: PatchReview[]): string {
 }
 
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/g;
+const HAS_CONTROL = /[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/;
 
 /**
  * Subjects, claims and quoted lines come from mail anyone can send; a terminal must not receive their escape
  * sequences. Control characters other than tab and newline are shown in caret notation (ESC as "^[").
  */
 function withoutControlCharacters<T>(value: T): T {
-  if (typeof value === "string") return value.replace(CONTROL, caret) as T;
-  if (Array.isArray(value)) return value.map(withoutControlCharacters) as T;
+  if (typeof value === "string")
+    return (HAS_CONTROL.test(value) ? value.replace(CONTROL, caret) : value) as T;
+  // Copied only where something changes: a whole archive's review is mostly clean, and copying it all cost
+  // more than rendering it.
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const clean = withoutControlCharacters(item);
+      if (clean !== item) (copy ??= [...value])[i] = clean;
+    });
+    return (copy ?? value) as T;
+  }
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutControlCharacters(v)])) as T;
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const clean = withoutControlCharacters(item);
+      if (clean !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = clean;
+    }
+    return (copy ?? value) as T;
   }
   return value;
 }

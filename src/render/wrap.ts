@@ -3,6 +3,7 @@
 // continuation lines hang under its text.
 
 const TAB_WIDTH = 8;
+const TAB_OR_SURROGATE = /[\t\ud800-\udfff]/;
 
 export function wrap(text: string, width = 72): string {
   return text
@@ -13,6 +14,7 @@ export function wrap(text: string, width = 72): string {
 
 /** Display width: code points, tabs to the next multiple of 8. */
 export function columns(line: string): number {
+  if (!TAB_OR_SURROGATE.test(line)) return line.length;
   let col = 0;
   for (const ch of line) col = ch === "\t" ? col + TAB_WIDTH - (col % TAB_WIDTH) : col + 1;
   return col;
@@ -24,15 +26,19 @@ function wrapLine(line: string, width: number): string {
   const hang = " ".repeat(columns(lead));
   const words = line.slice(lead.length).split(/\s+/).filter(Boolean);
   const out: string[] = [];
+  // Words hold no white space, so after the lead each adds its own width and one space.
   let current = lead;
+  let currentWidth = columns(lead);
   let empty = true;
   for (const word of words) {
-    const candidate = empty ? current + word : `${current} ${word}`;
-    if (!empty && columns(candidate) > width) {
+    const wordWidth = columns(word);
+    if (!empty && currentWidth + 1 + wordWidth > width) {
       out.push(current);
       current = hang + word;
+      currentWidth = hang.length + wordWidth;
     } else {
-      current = candidate;
+      current = empty ? current + word : `${current} ${word}`;
+      currentWidth += (empty ? 0 : 1) + wordWidth;
     }
     empty = false;
   }

@@ -13,6 +13,8 @@ export interface CliOptions {
   rules?: string;
   failOn: FailOn;
   color: ColorMode;
+  /** Worker threads for inputs over 4 MB; undefined for the scan's default. */
+  workers?: number;
   help: boolean;
   version: boolean;
 }
@@ -33,6 +35,7 @@ Options:
   --fail-on info|warning|error|never
                      exit 1 when a finding reaches this severity (default: error)
   --color auto|always|never  colour in text output (default: auto, on a terminal only)
+  --workers N        worker threads for inputs over 4 MB (default: one per core but one; 0: none)
   -h, --help         show this help
   -v, --version      show the version
 
@@ -51,6 +54,13 @@ export function oneOf<T extends string>(
   return value as T;
 }
 
+/** The value of an option that takes a whole number, or undefined when it is not given. */
+export function wholeNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number (got '${value}')`);
+  return Number(value);
+}
+
 export function parseCliArgs(argv: string[]): CliOptions {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -63,6 +73,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         rules: { type: "string" },
         "fail-on": { type: "string" },
         color: { type: "string" },
+        workers: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -86,6 +97,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     help: !!v.help,
     version: !!v.version,
   };
+  const workers = wholeNumber("workers", v.workers as string | undefined);
+  if (workers !== undefined) opts.workers = workers;
   if (!opts.help && !opts.version && opts.files.length === 0)
     throw new UsageError("no input: give patch or mbox files, or - for stdin");
   return opts;

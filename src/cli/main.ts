@@ -76,7 +76,12 @@ async function reviewFiles(opts: CliOptions, rules: Rule[], stdin: NodeJS.Readab
   if (hasLargeInput(opts.files)) {
     const { reviewInputs } = await import("../scan/review-inputs.js");
     installEagerBlob();
-    return reviewInputs(opts.files, { rules, tree: opts.tree, stdin });
+    return reviewInputs(opts.files, {
+      rules,
+      tree: opts.tree,
+      stdin,
+      ...(opts.workers !== undefined && { workers: opts.workers }),
+    });
   }
   const items = await readInputs(opts.files, { stdin });
   return review(items, {
@@ -84,45 +89,6 @@ async function reviewFiles(opts: CliOptions, rules: Rule[], stdin: NodeJS.Readab
     files: opts.tree ? treeFileSource(opts.tree) : undefined,
     resolver: opts.tree ? treeResolver(opts.tree) : undefined,
   });
-}
-
-/**
- * JSON of a large input (a list archive), written entry by entry as the scan engine reviews them: the same
- * bytes as renderJson of the whole review, without holding it. Every entry of an archive is named by its
- * message number in error lines.
- */
-async function streamJson(
-  opts: CliOptions,
-  rules: Rule[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin: NodeJS.ReadableStream },
-): Promise<number> {
-  const [{ streamInputs }, { EntryWriter }] = await Promise.all([
-    import("../scan/review-inputs.js"),
-    import("../scan/output.js"),
-  ]);
-  installEagerBlob();
-  const writer = new EntryWriter(io.stdout, "json");
-  await writer.start();
-  let inputErrors = 0;
-  let worst = -1;
-  for await (const result of streamInputs(opts.files, "json", { rules, tree: opts.tree, stdin: io.stdin })) {
-    await writer.write(result.text!);
-    const { stats } = result;
-    for (const f of stats.findings) worst = Math.max(worst, SEVERITIES.indexOf(f.severity));
-    if (stats.error === undefined) continue;
-    inputErrors++;
-    const [source, position] = splitWhere(result.where);
-    io.stderr.write(`iommu-review: ${source} (message ${position + 1}): ${stats.error}\n`);
-  }
-  await writer.end();
-  if (inputErrors > 0) return 2;
-  return opts.failOn !== "never" && worst >= SEVERITIES.indexOf(opts.failOn) ? 1 : 0;
-}
-
-/** "source#position" back into its parts (the source may itself hold a "#"). */
-function splitWhere(where: string): [string, number] {
-  const hash = where.lastIndexOf("#");
-  return [where.slice(0, hash), Number(where.slice(hash + 1))];
 }
 
 export async function main(
@@ -165,7 +131,14 @@ export async function main(
       return fail(`--tree ${(e as Error).message}`);
     }
   }
-  if (opts.format === "json" && hasLargeInput(opts.files)) return streamJson(opts, rules, io);
+  const color =
+    opts.color === "always" ||
+    (opts.color === "auto" && !!(io.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);
+  if (opts.format !== "sarif" && hasLargeInput(opts.files)) {
+    const { streamArchive } = await import("./stream-archive.js");
+    installEagerBlob();
+    return streamArchive({ ...opts, format: opts.format }, rules, io, color);
+  }
   const result = await reviewFiles(opts, rules, io.stdin);
   let inputErrors = 0;
   for (const entry of result.patches) {
@@ -175,9 +148,6 @@ export async function main(
     const where = fromSameFile.length > 1 ? ` (message ${entry.position + 1})` : "";
     io.stderr.write(`iommu-review: ${entry.source}${where}: ${entry.error}\n`);
   }
-  const color =
-    opts.color === "always" ||
-    (opts.color === "auto" && !!(io.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);
   io.stdout.write(render(result, opts, rules, color));
   return exitCodeFor(result, opts.failOn, inputErrors);
 }

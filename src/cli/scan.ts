@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS, type Limits } from "../scan/limits.js";
 import type { OutputFormat } from "../scan/output.js";
 import { runScan, type ScanIo, type ScanOptions } from "../scan/run.js";
 import { defaultStatePath } from "../scan/state.js";
-import { oneOf, UsageError } from "./args.js";
+import { oneOf, UsageError, wholeNumber } from "./args.js";
 
 export const SCAN_USAGE = `Usage: iommu-review scan [options] <mbox|maildir|public-inbox repo|->...
 
@@ -26,8 +26,8 @@ Options:
                          {"summary": {...}}; json: the dry run's contract {"patches": [...]}
   --rules DIR            rules folder (default: the rules shipped with iommu-review)
   --tree DIR             kernel source tree (as for the dry run)
-  --workers N            worker threads (default: one per core but one, none on 2 cores or fewer;
-                         0: none)
+  --workers N            worker threads (default: one per core but one; 0: none). One worker parses
+                         what the main thread cannot settle; more share out whole batches
   --max-message-bytes N  larger messages are not parsed: error entry (default ${mib(DEFAULT_LIMITS.maxMessageBytes)})
   --max-line-bytes N     nor are messages with a longer line (default ${mib(DEFAULT_LIMITS.maxLineBytes)})
   --max-attachment-bytes N
@@ -105,12 +105,7 @@ export function parseScanArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       DEFAULT_LIMITS.maxAttachmentBytes,
     ),
   };
-  let workers: number | undefined;
-  if (str("workers") !== undefined) {
-    if (!/^\d+$/.test(str("workers")!))
-      throw new UsageError(`--workers must be a whole number (got '${str("workers")}')`);
-    workers = Number(str("workers"));
-  }
+  const workers = wholeNumber("workers", str("workers"));
   const opts: ParsedScanArgs = {
     paths: parsed.positionals,
     format: oneOf<OutputFormat>("format", str("format"), ["jsonl", "json"], "jsonl"),

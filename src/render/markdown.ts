@@ -11,7 +11,6 @@ import {
   formatPerson,
   groupArguments,
   groupClaims,
-  isReviewed,
   isUrl,
   joinList,
   loreUrl,
@@ -22,6 +21,7 @@ import {
   subjectOf,
   unchangedRows,
 } from "./common.js";
+import { type DocumentLayout, renderDocument } from "./document.js";
 import { code, escapeInline, escapeText } from "./markdown-escape.js";
 import { shortSymbolNames } from "./symbols.js";
 
@@ -32,15 +32,16 @@ export interface MarkdownOptions {
 
 /** The summary comment of a pull request or a dry run: one section per reviewed patch, unreviewed ones in a footer. */
 export function renderMarkdown(review: Review, opts: MarkdownOptions = {}): string {
-  const blocks: string[] = [];
-  if (opts.heading ?? true) blocks.push("## iommu-review");
-  for (const entry of review.patches.filter(isReviewed)) {
-    blocks.push(entry.findings.length > 0 ? patchSection(entry) : noFindingsLine(entry));
-  }
-  const notReviewed = review.patches.filter((entry) => !isReviewed(entry));
-  if (notReviewed.length > 0) blocks.push(notReviewedFooter(notReviewed));
-  if (review.patches.length === 0) blocks.push("No patches in the input.");
-  return `${blocks.join("\n\n")}\n`;
+  return renderDocument(review, markdownLayout(opts));
+}
+
+export function markdownLayout(opts: MarkdownOptions = {}): DocumentLayout {
+  return {
+    ...((opts.heading ?? true) && { opening: "## iommu-review" }),
+    reviewed: (entry) => (entry.findings.length > 0 ? patchSection(entry) : noFindingsLine(entry)),
+    notReviewedLine,
+    footer: (lines) => `---\n\nNot reviewed:\n${lines.join("\n")}`,
+  };
 }
 
 /** The body of an inline comment on the changed line: title, changed rows, argument counts. */
@@ -195,12 +196,9 @@ function noFindingsLine(entry: PatchReview): string {
   return `**${escapeInline(subjectOf(entry) ?? entryLocation(entry))}**: no findings.`;
 }
 
-function notReviewedFooter(entries: PatchReview[]): string {
-  const lines = entries.map((entry) => {
-    const subject = subjectOf(entry);
-    const where = escapeInline(entryLocation(entry));
-    const label = subject ? `${where} (${escapeInline(subject)})` : where;
-    return `- ${label}: ${escapeInline(notReviewedReason(entry))}`;
-  });
-  return `---\n\nNot reviewed:\n${lines.join("\n")}`;
+function notReviewedLine(entry: PatchReview): string {
+  const subject = subjectOf(entry);
+  const where = escapeInline(entryLocation(entry));
+  const label = subject ? `${where} (${escapeInline(subject)})` : where;
+  return `- ${label}: ${escapeInline(notReviewedReason(entry))}`;
 }

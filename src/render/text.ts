@@ -18,7 +18,6 @@ import {
   formatPerson,
   groupArguments,
   groupClaims,
-  isReviewed,
   isUrl,
   messageIdOf,
   notReviewedReason,
@@ -26,6 +25,7 @@ import {
   sentence,
   subjectOf,
 } from "./common.js";
+import { type DocumentLayout, renderDocument } from "./document.js";
 import { wrap } from "./wrap.js";
 
 export { wrap } from "./wrap.js";
@@ -42,17 +42,20 @@ const SEVERITY_COLOR: Record<Severity, string> = { error: "31", warning: "33", i
 type Paint = (text: string, sgr: string) => string;
 
 /** A plain-text review in mailing-list reply style: quoted hunk lines, the comment below, prose wrapped at 72. */
-export function renderText(input: Review, opts: TextOptions = {}): string {
-  const review = withoutControlCharacters(input);
+export function renderText(review: Review, opts: TextOptions = {}): string {
+  return renderDocument(review, textLayout(opts));
+}
+
+export function textLayout(opts: TextOptions = {}): DocumentLayout {
   const paint: Paint = opts.color ? (text, sgr) => `\x1b[${sgr}m${text}\x1b[0m` : (text) => text;
-  const blocks: string[] = [];
-  for (const entry of review.patches.filter(isReviewed)) {
-    blocks.push(entry.findings.length > 0 ? patchBlock(entry, paint) : noFindingsLine(entry));
-  }
-  const notReviewed = review.patches.filter((entry) => !isReviewed(entry));
-  if (notReviewed.length > 0) blocks.push(notReviewedFooter(notReviewed));
-  if (review.patches.length === 0) blocks.push("No patches in the input.");
-  return `${blocks.join("\n\n")}\n`;
+  return {
+    reviewed: (input) => {
+      const entry = withoutControlCharacters(input);
+      return entry.findings.length > 0 ? patchBlock(entry, paint) : noFindingsLine(entry);
+    },
+    notReviewedLine: (entry) => notReviewedLine(withoutControlCharacters(entry)),
+    footer: (lines) => ["Not reviewed:", ...lines].join("\n"),
+  };
 }
 
 function patchBlock(entry: PatchReview, paint: Paint): string {
@@ -155,13 +158,10 @@ function noFindingsLine(entry: PatchReview): string {
   return `${subjectOf(entry) ?? entryLocation(entry)}: no findings.`;
 }
 
-function notReviewedFooter(entries: PatchReview[]): string {
-  const items = entries.map((entry) => {
-    const subject = subjectOf(entry);
-    const label = subject ? `${entryLocation(entry)} (${subject})` : entryLocation(entry);
-    return wrap(`  - ${label}: ${notReviewedReason(entry)}`, WIDTH);
-  });
-  return ["Not reviewed:", ...items].join("\n");
+function notReviewedLine(entry: PatchReview): string {
+  const subject = subjectOf(entry);
+  const label = subject ? `${entryLocation(entry)} (${subject})` : entryLocation(entry);
+  return wrap(`  - ${label}: ${notReviewedReason(entry)}`, WIDTH);
 }
 
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/g;
@@ -180,7 +180,9 @@ function withoutControlCharacters<T>(value: T): T {
     let copy: unknown[] | undefined;
     value.forEach((item, i) => {
       const clean = withoutControlCharacters(item);
-      if (clean !== item) (copy ??= [...value])[i] = clean;
+      if (clean === item) return;
+      copy ??= [...value];
+      copy[i] = clean;
     });
     return (copy ?? value) as T;
   }
@@ -188,7 +190,9 @@ function withoutControlCharacters<T>(value: T): T {
     let copy: Record<string, unknown> | undefined;
     for (const [key, item] of Object.entries(value)) {
       const clean = withoutControlCharacters(item);
-      if (clean !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = clean;
+      if (clean === item) continue;
+      copy ??= { ...(value as Record<string, unknown>) };
+      copy[key] = clean;
     }
     return (copy ?? value) as T;
   }

@@ -11,6 +11,8 @@ type PieceHeader =
 export interface PackedBatch {
   pieces: PieceHeader[];
   data: ArrayBuffer;
+  /** "parse": the main thread triaged these pieces; their bytes are the messages, for the full path only. */
+  route?: "parse";
 }
 
 export function packBatch(pieces: readonly InputPiece[]): PackedBatch {

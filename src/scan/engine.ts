@@ -40,6 +40,22 @@ export async function* reviewPieces(
 
   const { style, workers, ...context } = opts;
   const pool = new WorkerPool({ size: workers, init: { ...context, style } });
+  if (workers === 1 && !opts.verifyPrefilter) {
+    try {
+      const [{ createReviewContext }, { reviewOffloaded }] = await Promise.all([
+        import("./context.js"),
+        import("./offload.js"),
+      ]);
+      const all = (async function* () {
+        yield* first.pieces;
+        for (let next = await input.next(); !next.done; next = await input.next()) yield next.value;
+      })();
+      yield* reviewOffloaded(all, createReviewContext(opts), style, pool);
+    } finally {
+      await pool.close();
+    }
+    return;
+  }
   try {
     const inFlight: Promise<PieceResult[]>[] = [pool.run(packBatch(first.pieces))];
     for (let done = false; !done; ) {

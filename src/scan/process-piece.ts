@@ -5,7 +5,7 @@ import type { InputPiece } from "../ingest/stream.js";
 import type { PatchReview } from "../model.js";
 import { type OutputFormat, serialise } from "./output.js";
 import { type EntryStats, statsOf } from "./record.js";
-import { type ReviewContext, reviewPiece } from "./review-piece.js";
+import { type PieceReview, parsePiece, type ReviewContext, reviewPiece } from "./review-piece.js";
 
 /** "jsonl" or "json": serialised text; "entries": the PatchReview objects. */
 export type ResultStyle = OutputFormat | "entries";
@@ -25,7 +25,19 @@ export async function processPiece(
   ctx: ReviewContext,
   style: ResultStyle,
 ): Promise<PieceResult> {
-  const reviewed = await reviewPiece(piece, ctx);
+  return resultOf(piece, await reviewPiece(piece, ctx), style);
+}
+
+/** The full path only, for a piece whose bytes are already the message (see triagePiece). */
+export async function processParse(
+  piece: InputPiece & { bytes: Buffer },
+  ctx: ReviewContext,
+  style: ResultStyle,
+): Promise<PieceResult> {
+  return resultOf(piece, await parsePiece(piece.bytes, piece, ctx), style);
+}
+
+export function resultOf(piece: InputPiece, reviewed: PieceReview, style: ResultStyle): PieceResult {
   const result: PieceResult = {
     stats: statsOf(reviewed),
     where: `${piece.source}#${piece.position}`,

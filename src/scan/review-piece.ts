@@ -41,29 +41,53 @@ export interface PieceReview {
   disagreement?: PatchReview;
 }
 
-export async function reviewPiece(piece: InputPiece, ctx: ReviewContext): Promise<PieceReview> {
+/**
+ * What a piece comes to without the MIME parser: its entry, or "parse" when only the full path can tell. Both
+ * carry the message with its mboxrd escapes undone. Synchronous, so that a thread can settle piece after piece
+ * while another parses the few that need it.
+ */
+export type Triage = { kind: "settled"; review: PieceReview; raw?: Buffer } | { kind: "parse"; raw: Buffer };
+
+export function triagePiece(piece: InputPiece, ctx: ReviewContext): Triage {
   const { source, position } = piece;
   if (piece.kind === "error")
-    return full(entryOf({ kind: "error", source, position, error: piece.error }, ctx));
+    return settled(full(entryOf({ kind: "error", source, position, error: piece.error }, ctx)));
   try {
     const raw = piece.kind === "mail" && piece.mboxrd ? unescapeMboxrd(piece.bytes) : piece.bytes;
     const breach = limitBreached(piece, raw, ctx.limits);
-    if (breach) return full(errorEntry(piece, raw, breach));
-    if (piece.kind === "diff") return full(entryOf(diffToItem(raw.toString("utf8"), source, position), ctx));
+    if (breach) return settled(full(errorEntry(piece, raw, breach)));
+    if (piece.kind === "diff")
+      return settled(full(entryOf(diffToItem(raw.toString("utf8"), source, position), ctx)));
     const head = readMessageHead(raw);
     const damaged = head && damage(head.message, head.fields);
-    if (damaged) return full(errorEntry(piece, raw, damaged));
+    if (damaged) return settled(full(errorEntry(piece, raw, damaged)));
     const verdict: Verdict = head ? prefilterRead(head, ctx.watch) : { kind: "full" };
-    if (verdict.kind === "full") return full(await fullReview(raw, piece, ctx));
-    const settled = settledEntry(verdict, source, position);
-    if (!ctx.verifyPrefilter) return { review: settled, route: "prefilter" };
-    const check = await fullReview(raw, piece, ctx);
-    return sameEntry(settled, check)
-      ? { review: settled, route: "prefilter" }
-      : { review: settled, route: "prefilter", disagreement: check };
+    if (verdict.kind === "full") return { kind: "parse", raw };
+    return settled({ review: settledEntry(verdict, source, position), route: "prefilter" }, raw);
+  } catch (error) {
+    return settled(full(errorEntry(piece, undefined, `internal error: ${errorMessage(error)}`)));
+  }
+}
+
+export async function reviewPiece(piece: InputPiece, ctx: ReviewContext): Promise<PieceReview> {
+  const triage = triagePiece(piece, ctx);
+  if (triage.kind === "parse") return parsePiece(triage.raw, piece, ctx);
+  if (!ctx.verifyPrefilter || triage.review.route !== "prefilter" || !triage.raw) return triage.review;
+  const check = await fullReview(triage.raw, piece, ctx);
+  return sameEntry(triage.review.review, check) ? triage.review : { ...triage.review, disagreement: check };
+}
+
+/** The full path for a message triagePiece left to it (`raw`: its bytes, escapes undone). Never rejects. */
+export async function parsePiece(raw: Buffer, piece: InputPiece, ctx: ReviewContext): Promise<PieceReview> {
+  try {
+    return full(await fullReview(raw, piece, ctx));
   } catch (error) {
     return full(errorEntry(piece, undefined, `internal error: ${errorMessage(error)}`));
   }
+}
+
+function settled(review: PieceReview, raw?: Buffer): Triage {
+  return raw ? { kind: "settled", review, raw } : { kind: "settled", review };
 }
 
 function full(review: PatchReview): PieceReview {

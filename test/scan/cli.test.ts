@@ -255,12 +255,14 @@ describe("the dry run on an archive over 4 MB (the scan engine behind it)", () =
   const cutBase64 = Buffer.from(
     `${mail({ subject: "[PATCH] cut", body: "" }).toString().replace("Content-Transfer-Encoding: 7bit", "Content-Transfer-Encoding: base64")}ZGlmZiAtLWdpdCBh\nYi9\n`,
   );
+  // In-process, worker threads would need the compiled lib/ (see workers.test.ts).
+  const dry = (args: string[]) => dryRun([...args, "--workers", "0"]);
   const archive = (extra: Buffer[]) => mbox([...Array.from({ length: 1800 }, (_, i) => padded(i)), ...extra]);
 
   test("--format json is written as it goes, byte for byte the collected review's JSON", async () => {
     const file = write("large.mbox", archive([kconfigPatch, cPatch(1)]));
     expect(readFileSync(file).length).toBeGreaterThan(4 * 1024 * 1024);
-    const json = await dryRun([file, "--format", "json"]);
+    const json = await dry([file, "--format", "json"]);
     expect(json.code).toBe(0);
     const patches = JSON.parse(json.stdout).patches as { skipped?: string; findings: { rule: string }[] }[];
     expect(patches).toHaveLength(1802);
@@ -272,12 +274,29 @@ describe("the dry run on an archive over 4 MB (the scan engine behind it)", () =
     const { DEFAULT_RULES_DIR } = await import("../../src/rules/defaults.js");
     const collected = await reviewInputs([file], { rules: loadRules(DEFAULT_RULES_DIR), workers: 0 });
     expect(json.stdout).toBe(renderJson(collected));
-    expect((await dryRun([file, "--format", "json", "--fail-on", "warning"])).code).toBe(1);
+    expect((await dry([file, "--format", "json", "--fail-on", "warning"])).code).toBe(1);
+  });
+
+  test("text and markdown are written block by block, byte for byte what the renderers make of the whole", async () => {
+    const file = write("large-text.mbox", archive([kconfigPatch, cutBase64, cPatch(3)]));
+    const { reviewInputs } = await import("../../src/scan/review-inputs.js");
+    const { renderText } = await import("../../src/render/text.js");
+    const { renderMarkdown } = await import("../../src/render/markdown.js");
+    const { loadRules } = await import("../../src/rules/load.js");
+    const { DEFAULT_RULES_DIR } = await import("../../src/rules/defaults.js");
+    const collected = await reviewInputs([file], { rules: loadRules(DEFAULT_RULES_DIR), workers: 0 });
+    const text = await dry([file]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe(renderText(collected));
+    expect(text.stdout).toContain("\nNot reviewed:\n");
+    expect(text.stdout.match(/reply without a diff/g)).toHaveLength(1800);
+    const markdown = await dry([file, "--format", "markdown"]);
+    expect(markdown.stdout).toBe(renderMarkdown(collected));
   });
 
   test("a broken message: error line naming it, exit 2, the other entries all there", async () => {
     const file = write("large-broken.mbox", archive([cutBase64, cPatch(2)]));
-    const r = await dryRun([file, "--format", "json"]);
+    const r = await dry([file, "--format", "json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       `iommu-review: ${file} (message 1801): damaged MIME: a base64 part cut short (not a whole number of 4-character groups)\n`,

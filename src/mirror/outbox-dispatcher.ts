@@ -5,7 +5,7 @@
 import type { MailTransport, OutgoingMail } from "../deliver/transport.js";
 import type { Journal, OutboxEntry } from "./journal.js";
 import type { CheckPayload } from "./patchwork-check.js";
-import { type StepResult, Wakeable } from "./wakeable.js";
+import { BackgroundLoop, type StepResult } from "./wakeable.js";
 
 /** Where Patchwork checks go: the reporter, or a dry-run printer. Sending the same check twice must be harmless. */
 export interface CheckSink {
@@ -26,13 +26,12 @@ export interface DispatcherOptions {
   onError?: (entry: OutboxEntry, error: unknown) => void;
 }
 
-export class OutboxDispatcher {
-  private readonly loop: Wakeable;
+export class OutboxDispatcher extends BackgroundLoop {
   private readonly now: () => number;
 
   constructor(private readonly opts: DispatcherOptions) {
+    super(opts.pollMs ?? 1000);
     this.now = opts.now ?? Date.now;
-    this.loop = new Wakeable(() => this.step(), opts.pollMs ?? 1000);
   }
 
   /** Settles entries a previous process left in "sending". Call before start(). */
@@ -61,18 +60,6 @@ export class OutboxDispatcher {
       }
     }
     return result;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** Delivers one due entry; true if it did. */
@@ -105,7 +92,7 @@ export class OutboxDispatcher {
     return true;
   }
 
-  private async step(): Promise<StepResult> {
+  protected async step(): Promise<StepResult> {
     if (await this.deliverNext()) return true;
     const next = this.opts.journal.nextDueTime();
     return next === undefined ? false : { idleMs: next - this.now() };

@@ -5,7 +5,7 @@
 import { identifyMessage } from "./intake-payload.js";
 import type { Journal } from "./journal.js";
 import type { PatchworkClient } from "./patchwork-client.js";
-import { Wakeable } from "./wakeable.js";
+import { BackgroundLoop } from "./wakeable.js";
 
 interface PatchCreatedEvent {
   id: number;
@@ -33,28 +33,18 @@ export interface PollResult {
   unreadable: number;
 }
 
-export class PatchworkPoller {
-  private readonly loop: Wakeable;
+export class PatchworkPoller extends BackgroundLoop {
   readonly cursorName: string;
 
   constructor(private readonly opts: PollerOptions) {
+    super(opts.intervalMs ?? 60_000, opts.onError);
     this.cursorName = `patchwork-events:${opts.client.apiBase}:${opts.project}`;
-    this.loop = new Wakeable(
-      async () => {
-        await this.pollOnce();
-        return false;
-      },
-      opts.intervalMs ?? 60_000,
-      opts.onError,
-    );
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /** A round is one poll; then the loop sleeps until the next. */
+  protected async step(): Promise<false> {
+    await this.pollOnce();
+    return false;
   }
 
   async pollOnce(): Promise<PollResult> {

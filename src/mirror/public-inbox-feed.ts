@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { headCommit, listCommits, readMessages } from "../ingest/public-inbox.js";
 import { identifyMessage } from "./intake-payload.js";
 import type { Journal } from "./journal.js";
-import { Wakeable } from "./wakeable.js";
+import { BackgroundLoop } from "./wakeable.js";
 
 export interface PublicInboxFeedOptions {
   gitDir: string;
@@ -17,28 +17,18 @@ export interface PublicInboxFeedOptions {
   onError?: (error: unknown) => void;
 }
 
-export class PublicInboxFeed {
+export class PublicInboxFeed extends BackgroundLoop {
   readonly cursorName: string;
-  private readonly loop: Wakeable;
 
   constructor(private readonly opts: PublicInboxFeedOptions) {
+    super(opts.intervalMs ?? 60_000, opts.onError);
     this.cursorName = `public-inbox:${resolve(opts.gitDir)}`;
-    this.loop = new Wakeable(
-      async () => {
-        await this.pollOnce();
-        return false;
-      },
-      opts.intervalMs ?? 60_000,
-      opts.onError,
-    );
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /** A round is one poll; then the loop sleeps until the next. */
+  protected async step(): Promise<false> {
+    await this.pollOnce();
+    return false;
   }
 
   async pollOnce(): Promise<{ queued: number; duplicates: number; unreadable: number }> {

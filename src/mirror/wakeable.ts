@@ -58,3 +58,27 @@ export class Wakeable {
     }
   }
 }
+
+/** A class whose work is a Wakeable loop of its step(): it starts, wakes and stops that loop. */
+export abstract class BackgroundLoop {
+  private readonly loop: Wakeable;
+
+  protected constructor(pollMs: number, onError?: (error: unknown) => void) {
+    this.loop = new Wakeable(() => this.step(), pollMs, onError);
+  }
+
+  /** One round of work, as Wakeable's step. */
+  protected abstract step(): Promise<StepResult>;
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+}

@@ -20,7 +20,7 @@ import { DigestMails } from "./digest-mail.js";
 import { SYNTHETIC_ID_SUFFIX } from "./intake-payload.js";
 import type { Journal, JournalMessage, MessageOutcome } from "./journal.js";
 import { CHECK_CONTEXT, type CheckPayload, checkForReview } from "./patchwork-check.js";
-import { Wakeable } from "./wakeable.js";
+import { BackgroundLoop } from "./wakeable.js";
 
 export interface WorkerOptions {
   journal: Journal;
@@ -45,27 +45,18 @@ export interface WorkerOptions {
   digests?: { store: DigestStore; book: CueBook };
 }
 
-export class ReviewWorker {
-  private readonly loop: Wakeable;
+export class ReviewWorker extends BackgroundLoop {
   private readonly now: () => number;
   private readonly digestMails: DigestMails;
 
   constructor(private readonly opts: WorkerOptions) {
+    super(opts.pollMs ?? 1000);
     this.now = opts.now ?? Date.now;
     this.digestMails = new DigestMails(opts.journal, opts.policy);
-    this.loop = new Wakeable(() => this.handleNext(), opts.pollMs ?? 1000);
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
+  protected step(): Promise<boolean> {
+    return this.handleNext();
   }
 
   /** Handles one pending message; false when there was none. */

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import {
   API,
@@ -10,6 +10,7 @@ import {
   KCONFIG_HEAD,
   loadApp,
   mock,
+  offlineNock,
   PRIVATE_KEY,
   PULL_PATH,
   pullRequestPayload,
@@ -18,11 +19,7 @@ import {
   TOKEN,
 } from "./helpers.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offlineNock();
 
 interface CheckRequest {
   conclusion: string;

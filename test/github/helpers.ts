@@ -2,7 +2,8 @@ import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import type nock from "nock";
+import { afterEach, beforeEach } from "@jest/globals";
+import nock from "nock";
 import { type Logger, Probot, ProbotOctokit } from "probot";
 import { createApp, type EventReport } from "../../src/github/app.js";
 import { pullFilesFromDiff } from "../../src/github/testing/fake-github.js";
@@ -218,4 +219,13 @@ export function capture<T = Record<string, unknown>>(): { body?: T; match: (body
 
 export function expectNockDone(scope: nock.Scope): void {
   if (!scope.isDone()) throw new Error(`pending mocks: ${scope.pendingMocks().join(", ")}`);
+}
+
+/** The tests of the calling file run with the network off; nock's interceptors are dropped after each. */
+export function offlineNock(): void {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import {
   API,
@@ -12,17 +12,14 @@ import {
   KCONFIG_HEAD,
   loadApp,
   mock,
+  offlineNock,
   PULL_PATH,
   pullRequestPayload,
   REPO_PATH,
   receive,
 } from "./helpers.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offlineNock();
 
 const doc = (i: number) => ({
   filename: `Documentation/notes/note-${i}.rst`,

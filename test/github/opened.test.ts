@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import {
   API,
@@ -16,17 +16,14 @@ import {
   LAZY_LINE,
   loadApp,
   mock,
+  offlineNock,
   PULL_PATH,
   pullRequestPayload,
   REPO_PATH,
   receive,
 } from "./helpers.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offlineNock();
 
 interface ReviewRequest {
   commit_id: string;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { pullFilesFromDiff } from "../../src/github/testing/fake-github.js";
 import {
@@ -15,17 +15,14 @@ import {
   LAZY_LINE,
   loadApp,
   mock,
+  offlineNock,
   PULL_PATH,
   pullRequestPayload,
   REPO_PATH,
   receive,
 } from "./helpers.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offlineNock();
 
 const BOT = { login: "iommu-review[bot]", type: "Bot" };
 const HUMAN = { login: "robin", type: "User" };

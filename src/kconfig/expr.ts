@@ -164,7 +164,9 @@ export function printExpr(e: Expr, canonical = false): string {
     case "sym":
       return e.name;
     case "lit":
-      return /^(-?\d+|0x[0-9a-fA-F]+)$/.test(e.value) ? e.value : `"${e.value}"`;
+      if (/^(-?\d+|0x[0-9a-fA-F]+)$/.test(e.value)) return e.value;
+      // A literal read from '…' may hold a '"' (and one from "…" a "'"): quote it with the other kind.
+      return e.value.includes('"') ? `'${e.value}'` : `"${e.value}"`;
     case "not":
       return `!${wrap(e.arg, 3)}`;
     case "cmp":

@@ -109,3 +109,13 @@ describe("architecture symbols", () => {
     expect(onArch("x86", "ARM64 || COMPILE_TEST")).toBe(0);
   });
 });
+
+describe("printExpr of quoted literals", () => {
+  test("a literal holding one kind of quote is printed in the other, and parses back", () => {
+    for (const src of [`A = ' "str" '`, `A = "it's"`, `A = "plain"`]) {
+      const printed = printExpr(parseExpr(src));
+      expect(parseExpr(printed)).toEqual(parseExpr(src));
+    }
+    expect(printExpr(parseExpr(`A = ' "q" '`))).toBe(`A = ' "q" '`);
+  });
+});

@@ -1,18 +1,20 @@
 import { readFileSync, statSync } from "node:fs";
 import { readInputs } from "../ingest/read.js";
 import { checkKernelTree, treeFileSource, treeResolver } from "../kconfig/tree.js";
-import { type Review, SEVERITIES } from "../model.js";
+import type { Review } from "../model.js";
 import { installEagerBlob } from "../parse/eager-blob.js";
 import { renderJson } from "../render/json.js";
 import { renderMarkdown } from "../render/markdown.js";
 import { renderSarif } from "../render/sarif.js";
 import { renderText } from "../render/text.js";
+import { exitStatus } from "../review/exit-status.js";
 import { review } from "../review/review.js";
 import { loadRulesQuickly } from "../rules/cache.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
 import { RuleLoadError } from "../rules/files.js";
 import type { Rule } from "../rules/load.js";
-import { type CliOptions, type FailOn, parseCliArgs, USAGE, UsageError } from "./args.js";
+import type { ReviewInputsOptions } from "../scan/review-inputs.js";
+import { type CliOptions, parseCliArgs, USAGE, UsageError } from "./args.js";
 
 // The dry-run front: files in, review on stdout, one-line errors on stderr. It imports nothing of the
 // GitHub App or the mail server, so a single patch is reviewed in well under a second.
@@ -35,16 +37,6 @@ function render(result: Review, opts: CliOptions, rules: readonly Rule[], color:
     case "text":
       return renderText(result, { color });
   }
-}
-
-export function exitCodeFor(result: Review, failOn: FailOn, inputErrors: number): number {
-  if (inputErrors > 0) return 2;
-  if (failOn === "never") return 0;
-  const threshold = SEVERITIES.indexOf(failOn);
-  const reached = result.patches.some((p) =>
-    p.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold),
-  );
-  return reached ? 1 : 0;
 }
 
 type Subcommand = (argv: string[]) => Promise<number>;
@@ -72,17 +64,8 @@ function hasLargeInput(files: readonly string[]): boolean {
   });
 }
 
+/** The whole review of small inputs, read and reviewed at once. */
 async function reviewFiles(opts: CliOptions, rules: Rule[], stdin: NodeJS.ReadableStream): Promise<Review> {
-  if (hasLargeInput(opts.files)) {
-    const { reviewInputs } = await import("../scan/review-inputs.js");
-    installEagerBlob();
-    return reviewInputs(opts.files, {
-      rules,
-      tree: opts.tree,
-      stdin,
-      ...(opts.workers !== undefined && { workers: opts.workers }),
-    });
-  }
   const items = await readInputs(opts.files, { stdin });
   return review(items, {
     rules,
@@ -134,12 +117,23 @@ export async function main(
   const color =
     opts.color === "always" ||
     (opts.color === "auto" && !!(io.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);
-  if (opts.format !== "sarif" && hasLargeInput(opts.files)) {
-    const { streamArchive } = await import("./stream-archive.js");
+  let result: Review;
+  if (hasLargeInput(opts.files)) {
     installEagerBlob();
-    return streamArchive({ ...opts, format: opts.format }, rules, io, color);
-  }
-  const result = await reviewFiles(opts, rules, io.stdin);
+    const engine: ReviewInputsOptions = {
+      rules,
+      tree: opts.tree,
+      stdin: io.stdin,
+      ...(opts.workers !== undefined && { workers: opts.workers }),
+    };
+    if (opts.format !== "sarif") {
+      const { streamArchive } = await import("./stream-archive.js");
+      return streamArchive({ ...opts, format: opts.format }, engine, io, color);
+    }
+    // SARIF needs the whole review before it can print.
+    const { reviewInputs } = await import("../scan/review-inputs.js");
+    result = await reviewInputs(opts.files, engine);
+  } else result = await reviewFiles(opts, rules, io.stdin);
   let inputErrors = 0;
   for (const entry of result.patches) {
     if (entry.error === undefined) continue;
@@ -149,7 +143,8 @@ export async function main(
     io.stderr.write(`iommu-review: ${entry.source}${where}: ${entry.error}\n`);
   }
   io.stdout.write(render(result, opts, rules, color));
-  return exitCodeFor(result, opts.failOn, inputErrors);
+  const severities = result.patches.flatMap((p) => p.findings.map((f) => f.severity));
+  return exitStatus(inputErrors, severities, opts.failOn);
 }
 
 /** Entry point of the `iommu-review` command. */

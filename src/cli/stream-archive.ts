@@ -3,14 +3,15 @@
 // bytes as renderText and renderMarkdown). Nothing holds the whole review. Error lines name each broken
 // message by its number in the archive.
 
-import { SEVERITIES } from "../model.js";
+import type { Severity } from "../model.js";
 import { DocumentWriter } from "../render/document.js";
 import { markdownLayout } from "../render/markdown.js";
 import { textLayout } from "../render/text.js";
-import type { Rule } from "../rules/load.js";
+import { exitStatus } from "../review/exit-status.js";
+import { ChunkedOutput } from "../scan/chunked-output.js";
 import { EntryWriter } from "../scan/output.js";
 import type { PieceResult } from "../scan/process-piece.js";
-import { streamInputs } from "../scan/review-inputs.js";
+import { type ReviewInputsOptions, streamInputs } from "../scan/review-inputs.js";
 import type { CliOptions } from "./args.js";
 
 export type StreamedFormat = "json" | "text" | "markdown";
@@ -18,15 +19,12 @@ export type StreamedFormat = "json" | "text" | "markdown";
 export interface ArchiveIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  stdin: NodeJS.ReadableStream;
 }
-
-const FLUSH_CHARS = 64 * 1024;
 
 /** Exit status as the CLI's: 2 when a message could not be read, 1 when a finding reaches --fail-on. */
 export async function streamArchive(
   opts: CliOptions & { format: StreamedFormat },
-  rules: readonly Rule[],
+  engine: ReviewInputsOptions,
   io: ArchiveIo,
   color: boolean,
 ): Promise<number> {
@@ -34,26 +32,18 @@ export async function streamArchive(
     opts.format === "json" ? jsonSink(io.stdout) : new DocumentOut(io.stdout, opts.format, color);
   await out.start();
   let inputErrors = 0;
-  let worst = -1;
+  const found = new Set<Severity>();
   const style = opts.format === "json" ? "json" : "entries";
-  const inputs = streamInputs(opts.files, style, {
-    rules,
-    tree: opts.tree,
-    stdin: io.stdin,
-    ...(opts.workers !== undefined && { workers: opts.workers }),
-  });
-  for await (const result of inputs) {
+  for await (const result of streamInputs(opts.files, style, engine)) {
     await out.add(result);
     const { stats } = result;
-    for (const f of stats.findings) worst = Math.max(worst, SEVERITIES.indexOf(f.severity));
+    for (const f of stats.findings) found.add(f.severity);
     if (stats.error === undefined) continue;
     inputErrors++;
-    const [source, position] = splitWhere(result.where);
-    io.stderr.write(`iommu-review: ${source} (message ${position + 1}): ${stats.error}\n`);
+    io.stderr.write(`iommu-review: ${result.source} (message ${result.position + 1}): ${stats.error}\n`);
   }
   await out.end();
-  if (inputErrors > 0) return 2;
-  return opts.failOn !== "never" && worst >= SEVERITIES.indexOf(opts.failOn) ? 1 : 0;
+  return exitStatus(inputErrors, found, opts.failOn);
 }
 
 interface Sink {
@@ -71,44 +61,26 @@ function jsonSink(stream: NodeJS.WritableStream): Sink {
   };
 }
 
-/** Text or markdown, laid out entry by entry and written in chunks, waiting when the stream asks to. */
+/** Text or markdown, laid out entry by entry and written in chunks. */
 class DocumentOut implements Sink {
-  private pending = "";
+  private readonly out: ChunkedOutput;
   private readonly document: DocumentWriter;
 
-  constructor(
-    private readonly stream: NodeJS.WritableStream,
-    format: "text" | "markdown",
-    color: boolean,
-  ) {
+  constructor(stream: NodeJS.WritableStream, format: "text" | "markdown", color: boolean) {
+    this.out = new ChunkedOutput(stream);
     const layout = format === "text" ? textLayout({ color }) : markdownLayout();
-    this.document = new DocumentWriter(layout, (chunk) => {
-      this.pending += chunk;
-    });
+    this.document = new DocumentWriter(layout, (chunk) => this.out.append(chunk));
   }
 
   async start(): Promise<void> {}
 
   async add(result: PieceResult): Promise<void> {
     this.document.add(result.entry!);
-    if (this.pending.length >= FLUSH_CHARS) await this.flush();
+    await this.out.flushIfFull();
   }
 
   async end(): Promise<void> {
     this.document.end();
-    await this.flush();
+    await this.out.flush();
   }
-
-  private async flush(): Promise<void> {
-    const text = this.pending;
-    this.pending = "";
-    if (text !== "" && !this.stream.write(text))
-      await new Promise((resolve) => this.stream.once("drain", resolve));
-  }
-}
-
-/** "source#position" back into its parts (the source may itself hold a "#"). */
-function splitWhere(where: string): [string, number] {
-  const hash = where.lastIndexOf("#");
-  return [where.slice(0, hash), Number(where.slice(hash + 1))];
 }

@@ -24,17 +24,20 @@ export async function* reviewPieces(
 ): AsyncGenerator<PieceResult> {
   const input = pieces[Symbol.asyncIterator]();
   const first = await nextBatch(input);
+  // Every piece, the first batch's included, for the paths that take them one at a time.
+  const all = (async function* () {
+    yield* first.pieces;
+    if (first.done) return;
+    for (let next = await input.next(); !next.done; next = await input.next()) yield next.value;
+  })();
   if (opts.workers <= 0 || first.done) {
-    // The review code is loaded only where it runs: with workers, the main thread only reads and writes.
+    // The review code is loaded only on threads that review: with batches shared out, not on this one.
     const [{ createReviewContext }, { processPiece }] = await Promise.all([
       import("./context.js"),
       import("./process-piece.js"),
     ]);
     const ctx = createReviewContext(opts);
-    for (const piece of first.pieces) yield await processPiece(piece, ctx, opts.style);
-    if (first.done) return;
-    for (let next = await input.next(); !next.done; next = await input.next())
-      yield await processPiece(next.value, ctx, opts.style);
+    for await (const piece of all) yield await processPiece(piece, ctx, opts.style);
     return;
   }
 
@@ -46,10 +49,6 @@ export async function* reviewPieces(
         import("./context.js"),
         import("./offload.js"),
       ]);
-      const all = (async function* () {
-        yield* first.pieces;
-        for (let next = await input.next(); !next.done; next = await input.next()) yield next.value;
-      })();
       yield* reviewOffloaded(all, createReviewContext(opts), style, pool);
     } finally {
       await pool.close();

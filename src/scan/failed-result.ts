@@ -22,7 +22,8 @@ export function failedResult(
   };
   const result: PieceResult = {
     stats: statsOf({ review: entry, route: "full" }),
-    where: `${piece.source}#${piece.position}`,
+    source: piece.source,
+    position: piece.position,
     bytes: piece.size ?? 0,
   };
   if (style === "entries") result.entry = entry;

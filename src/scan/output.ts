@@ -3,6 +3,7 @@
 // what render/json.ts would print for the whole review.
 
 import type { PatchReview } from "../model.js";
+import { ChunkedOutput } from "./chunked-output.js";
 import { jsonRecord } from "./record.js";
 import type { ScanSummary } from "./summary.js";
 
@@ -17,36 +18,31 @@ export function serialise(review: PatchReview, format: OutputFormat): string {
 
 /** Writes entries to a stream in order, waiting when the stream asks to (so memory stays bounded). */
 export class EntryWriter {
-  private pending = "";
+  private readonly out: ChunkedOutput;
   private count = 0;
 
   constructor(
-    private readonly out: NodeJS.WritableStream,
+    stream: NodeJS.WritableStream,
     private readonly format: OutputFormat,
-  ) {}
+  ) {
+    this.out = new ChunkedOutput(stream);
+  }
 
   async start(): Promise<void> {
-    if (this.format === "json") this.pending += '{\n  "patches": [';
+    if (this.format === "json") this.out.append('{\n  "patches": [');
   }
 
   async write(text: string): Promise<void> {
-    if (this.format === "json") this.pending += this.count === 0 ? `\n${text}` : `,\n${text}`;
-    else this.pending += text;
+    const separator = this.format === "json" ? (this.count === 0 ? "\n" : ",\n") : "";
     this.count++;
-    if (this.pending.length >= 64 * 1024) await this.flush();
+    this.out.append(separator + text);
+    await this.out.flushIfFull();
   }
 
   /** Closes the output; JSON Lines end with the summary record when there is one. */
   async end(summary?: ScanSummary): Promise<void> {
-    if (this.format === "json") this.pending += this.count === 0 ? "]\n}\n" : "\n  ]\n}\n";
-    else if (summary) this.pending += `${JSON.stringify({ summary })}\n`;
-    await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    const text = this.pending;
-    this.pending = "";
-    if (text === "" || this.out.write(text)) return;
-    await new Promise<void>((resolve) => this.out.once("drain", resolve));
+    if (this.format === "json") this.out.append(this.count === 0 ? "]\n}\n" : "\n  ]\n}\n");
+    else if (summary) this.out.append(`${JSON.stringify({ summary })}\n`);
+    await this.out.flush();
   }
 }

@@ -14,8 +14,9 @@ export interface PieceResult {
   text?: string;
   entry?: PatchReview;
   stats: EntryStats;
-  /** "source#position", for messages about this entry. */
-  where: string;
+  /** Where the entry comes from, for messages about it. */
+  source: string;
+  position: number;
   /** Bytes of input the piece stands for. */
   bytes: number;
 }
@@ -40,7 +41,8 @@ export async function processParse(
 export function resultOf(piece: InputPiece, reviewed: PieceReview, style: ResultStyle): PieceResult {
   const result: PieceResult = {
     stats: statsOf(reviewed),
-    where: `${piece.source}#${piece.position}`,
+    source: piece.source,
+    position: piece.position,
     bytes: piece.kind === "error" ? 0 : piece.size,
   };
   if (style === "entries") result.entry = reviewed.review;

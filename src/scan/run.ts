@@ -3,6 +3,7 @@
 
 import type { InputPiece } from "../ingest/stream.js";
 import { SEVERITIES, type Severity } from "../model.js";
+import { exitStatus } from "../review/exit-status.js";
 import type { Rule } from "../rules/load.js";
 import { reviewPieces } from "./engine.js";
 import type { Limits } from "./limits.js";
@@ -79,7 +80,7 @@ export async function runScan(
   };
   for await (const result of reviewPieces(pieces, engine)) {
     await writer.write(result.text!);
-    counter.add(result.stats, result.where);
+    counter.add(result.stats, `${result.source}#${result.position}`);
     bytes += result.bytes;
     progress?.update(bytes, counter.messages);
   }
@@ -104,8 +105,6 @@ function totalSize(sources: readonly ScanSource[]): number | undefined {
 }
 
 function exitCode(summary: ScanSummary, failOn: Severity | "never", inputErrors: number): number {
-  if (inputErrors > 0) return 2;
-  if (failOn === "never") return 0;
-  const threshold = SEVERITIES.indexOf(failOn);
-  return SEVERITIES.slice(threshold).some((sev) => summary.findingsBySeverity[sev] > 0) ? 1 : 0;
+  const found = SEVERITIES.filter((severity) => summary.findingsBySeverity[severity] > 0);
+  return exitStatus(inputErrors, found, failOn);
 }

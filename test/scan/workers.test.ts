@@ -81,7 +81,7 @@ describe("worker threads", () => {
         `const marker = ${JSON.stringify(join(scratch, "crashed"))};`,
         'parentPort.on("message", ({ seq, batch }) => {',
         '  if (!existsSync(marker)) { writeFileSync(marker, ""); process.exit(3); }',
-        "  parentPort.postMessage({ seq, results: batch.pieces.map((p) => ({ text: 'ok ' + p.position + '\\n', stats: {}, where: '', bytes: 0 })) });",
+        "  parentPort.postMessage({ seq, results: batch.pieces.map((p) => ({ text: 'ok ' + p.position + '\\n', stats: {}, source: '', position: p.position, bytes: 0 })) });",
         "});",
       ].join("\n"),
     );

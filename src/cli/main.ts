@@ -149,6 +149,12 @@ export async function main(
 
 /** Entry point of the `iommu-review` command. */
 export function run(): void {
+  // A reader that stops early (`iommu-review archive.mbox | head`) is not an error: end quietly, as the other
+  // programs of a pipeline do, instead of dying on an unhandled EPIPE with a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "@jest/globals";
 
@@ -50,4 +51,26 @@ const run = (args: string[], input?: string) =>
     expect(r.stderr).toMatch(/^iommu-review: -: unrecognised input/);
     expect(JSON.parse(r.stdout).patches[0].error).toMatch(/unrecognised input/);
   });
+
+  test("a reader that stops early (| head): the command ends quietly, exit 0, no stack trace", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "iommu-review-pipe-"));
+    try {
+      const reply = (n: number) =>
+        `From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: A <a@example.org>\nSubject: Re: [PATCH] x ${n}\n` +
+        `Message-Id: <r${n}@example.org>\n\n${"Words of a reply.\n".repeat(40)}\n`;
+      const file = join(dir, "archive.mbox");
+      writeFileSync(file, Array.from({ length: 8000 }, (_, n) => reply(n)).join(""));
+      const child = spawn(process.execPath, [BIN, file, "--workers", "0"], { cwd: ROOT });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      child.stdout.once("data", () => child.stdout.destroy());
+      const code = await new Promise((resolve) => child.on("close", resolve));
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -67,6 +67,11 @@ export interface BoundedMessage {
   /** Its whole size in bytes. */
   size: number;
   truncated: boolean;
+  /**
+   * False when the message surely has no ">From " (so unescapeMboxrd would return it as it is): the splitter
+   * tells that from the search it makes anyway.
+   */
+  mayHaveEscapes: boolean;
 }
 
 export interface SplitLimits {
@@ -128,6 +133,8 @@ class MboxSplitter {
   private inSeparatorLine = false;
   /** Text before the first separator is a message only if it is not blank. */
   private inPreamble = true;
+  /** The message being read may have a ">From " line. */
+  private mayHaveEscapes = false;
 
   constructor(private readonly limits?: SplitLimits) {}
 
@@ -162,12 +169,15 @@ class MboxSplitter {
         this.atLineStart = false;
       }
 
-      const separator = data.indexOf(SEPARATOR, position);
+      const separator = this.nextSeparator(data, position);
       if (separator < 0) {
         const heldLength = partialSeparatorLength(data, position);
         const end = data.length - heldLength;
         if (end > position) this.append(data.subarray(position, end));
         if (heldLength > 0) this.held = data.subarray(end);
+        // A ">From " cut by the chunk's end: its start is in the last bytes.
+        if (data.indexOf(GREATER_THAN, Math.max(position, data.length - FROM.length)) >= 0)
+          this.mayHaveEscapes = true;
         return messages;
       }
       this.append(data.subarray(position, separator + 1));
@@ -175,6 +185,19 @@ class MboxSplitter {
       position = separator + SEPARATOR.length;
       this.inSeparatorLine = true;
     }
+  }
+
+  /**
+   * Where the next "\nFrom " after `position` starts, or -1. Searching for "From " finds the separators and
+   * the ">From " lines of the message in one pass (and faster than searching for "\nFrom ").
+   */
+  private nextSeparator(data: Buffer, position: number): number {
+    for (let at = data.indexOf(FROM, position + 1); at >= 0; at = data.indexOf(FROM, at + 1)) {
+      const before = data[at - 1];
+      if (before === NEWLINE) return at - 1;
+      if (before === GREATER_THAN) this.mayHaveEscapes = true;
+    }
+    return -1;
   }
 
   end(): BoundedMessage[] {
@@ -204,7 +227,8 @@ class MboxSplitter {
   }
 
   private finishMessage(into: BoundedMessage[]): void {
-    const { parts, size, truncated, blankSoFar, tail } = this;
+    const { parts, size, truncated, blankSoFar, tail, mayHaveEscapes } = this;
+    this.mayHaveEscapes = false;
     this.parts = [];
     this.size = 0;
     this.truncated = false;
@@ -215,7 +239,12 @@ class MboxSplitter {
     const message = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     if (truncated) {
       const whole = size - (tail.length - withoutTrailingBlankLine(tail).length);
-      into.push({ bytes: message.subarray(0, Math.min(message.length, whole)), size: whole, truncated });
+      into.push({
+        bytes: message.subarray(0, Math.min(message.length, whole)),
+        size: whole,
+        truncated,
+        mayHaveEscapes,
+      });
       return;
     }
     const bytes = withoutTrailingBlankLine(message);
@@ -224,8 +253,9 @@ class MboxSplitter {
         bytes: Buffer.from(bytes.subarray(0, this.limits.keepBytes)),
         size: bytes.length,
         truncated: true,
+        mayHaveEscapes,
       });
-    } else into.push({ bytes, size: bytes.length, truncated: false });
+    } else into.push({ bytes, size: bytes.length, truncated: false, mayHaveEscapes });
   }
 }
 

@@ -52,11 +52,12 @@ export async function* streamPieces(
     const head = await readHead(input);
     const start = withoutLeadingBlank(head.bytes);
     if (start.toString("latin1", 0, 5) === "From ") {
-      for await (const message of splitMboxStreamBounded(
+      for await (const { bytes, size, truncated, mayHaveEscapes } of splitMboxStreamBounded(
         rest(start, head.done ? undefined : input),
         limits,
       )) {
-        yield { kind: "mail", source, position: position++, ...message, mboxrd: true };
+        // Without a ">From " line there is nothing to unescape.
+        yield { kind: "mail", source, position: position++, bytes, size, truncated, mboxrd: mayHaveEscapes };
       }
       return;
     }

@@ -197,6 +197,9 @@ function statusFromHunkRanges(hunks: Hunk[]): "added" | "deleted" | undefined {
 }
 
 function parseHunks(text: string): Hunk[] {
+  // parse-diff starts a hunk only at a line starting "@@" (it splits on "\n"): without one there is none,
+  // and a file header cut before its first hunk (ingest/diff-files.ts) need not go through it.
+  if (!text.startsWith("@@") && !text.includes("\n@@")) return [];
   const hunks: Hunk[] = [];
   for (const file of parseDiff(withoutNoNewlineMarkers(text))) {
     for (const chunk of file.chunks) hunks.push(toHunk(chunk));

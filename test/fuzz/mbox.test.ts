@@ -1,6 +1,11 @@
 import { describe, expect, test } from "@jest/globals";
 import fc from "fast-check";
-import { splitMboxBuffer, splitMboxStream, splitMboxStreamBounded } from "../../src/ingest/mbox.js";
+import {
+  splitMboxBuffer,
+  splitMboxStream,
+  splitMboxStreamBounded,
+  unescapeMboxrd,
+} from "../../src/ingest/mbox.js";
 import { streamPieces } from "../../src/ingest/stream.js";
 import { expectWithinBudget, FUZZ } from "./budget.js";
 
@@ -77,6 +82,21 @@ describe("mbox splitter (fuzz)", () => {
       }),
       FUZZ,
     );
+  });
+
+  test("a message said to have no escapes is one unescapeMboxrd leaves as it is, in any chunks", async () => {
+    let without = 0;
+    await fc.assert(
+      fc.asyncProperty(mboxText, cuts, async (data, at) => {
+        for await (const m of splitMboxStreamBounded(from(chunk(data, at)))) {
+          if (m.mayHaveEscapes) continue;
+          without++;
+          expect(unescapeMboxrd(m.bytes).equals(m.bytes)).toBe(true);
+        }
+      }),
+      FUZZ,
+    );
+    expect(without).toBeGreaterThan(0);
   });
 
   test("any bytes at all make pieces with consecutive positions, never an exception", async () => {

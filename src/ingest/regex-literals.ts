@@ -295,3 +295,13 @@ class Parser {
     this.at++;
   }
 }
+
+/**
+ * A regular expression matching any of `literals`: one alternation, where a literal that contains another
+ * adds nothing, and sorted ones run faster.
+ */
+export function literalAlternation(literals: readonly string[], flags = ""): RegExp {
+  const unique = [...new Set(literals)];
+  const needed = unique.filter((l) => !unique.some((other) => other !== l && l.includes(other))).sort();
+  return new RegExp(needed.map((l) => l.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"), flags);
+}

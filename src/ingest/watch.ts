@@ -7,7 +7,7 @@ import { matchesAny } from "../rules/glob.js";
 import { isKconfigPath } from "../rules/kinds/kconfig.js";
 import type { Rule } from "../rules/load.js";
 import type { DiffFile } from "./diff-files.js";
-import { requiredLiterals } from "./regex-literals.js";
+import { literalAlternation, requiredLiterals } from "./regex-literals.js";
 
 export interface RuleWatch {
   rule: string;
@@ -39,7 +39,7 @@ function ruleWatch(rule: Rule): RuleWatch {
     kconfigFilesOnly: m.kind === "kconfig-choice-default" || m.kind === "kconfig-default",
   };
   const literals = lineLiteralsOf(rule);
-  if (literals) watch.lineLiterals = literalPattern(literals);
+  if (literals) watch.lineLiterals = literalAlternation(literals, "g");
   return watch;
 }
 
@@ -58,13 +58,6 @@ function lineLiteralsOf(rule: Rule): string[] | undefined {
     literals.push(...required);
   }
   return literals.length > 0 ? literals : undefined;
-}
-
-/** One alternation; a literal that contains another adds nothing, and sorted ones run faster. */
-function literalPattern(literals: readonly string[]): RegExp {
-  const unique = [...new Set(literals)];
-  const needed = unique.filter((l) => !unique.some((other) => other !== l && l.includes(other))).sort();
-  return new RegExp(needed.map((l) => l.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"), "g");
 }
 
 /**

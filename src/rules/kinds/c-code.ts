@@ -1,4 +1,4 @@
-import { requiredLiterals } from "../../ingest/regex-literals.js";
+import { literalAlternation, requiredLiterals } from "../../ingest/regex-literals.js";
 import type { HunkLine } from "../../model.js";
 import type { Hit, RuleContext } from "../context.js";
 import { matchesAny } from "../glob.js";
@@ -23,7 +23,12 @@ function lineMatcher(rule: Rule): (text: string) => boolean {
       re: new RegExp(p),
       literals: requiredLiterals(p),
     }));
+    // When every pattern has literals, one search for any of them turns away most lines at once.
+    const anyLiteral = gated.every((g) => g.literals)
+      ? literalAlternation(gated.flatMap((g) => g.literals!))
+      : undefined;
     matcher = (text) =>
+      (!anyLiteral || anyLiteral.test(text)) &&
       gated.some(
         ({ re, literals }) => (!literals || literals.some((l) => text.includes(l))) && re.test(text),
       );

@@ -178,20 +178,24 @@ function withoutControlCharacters<T>(value: T): T {
   // more than rendering it.
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
       const clean = withoutControlCharacters(item);
-      if (clean === item) return;
+      if (clean === item) continue;
       copy ??= [...value];
       copy[i] = clean;
-    });
+    }
     return (copy ?? value) as T;
   }
   if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
-    for (const [key, item] of Object.entries(value)) {
+    // for...in rather than Object.entries: no array per object (entries are plain objects, no inherited keys).
+    for (const key in record) {
+      const item = record[key];
       const clean = withoutControlCharacters(item);
       if (clean === item) continue;
-      copy ??= { ...(value as Record<string, unknown>) };
+      copy ??= { ...record };
       copy[key] = clean;
     }
     return (copy ?? value) as T;

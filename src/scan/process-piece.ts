@@ -45,7 +45,15 @@ export function resultOf(piece: InputPiece, reviewed: PieceReview, style: Result
     position: piece.position,
     bytes: piece.kind === "error" ? 0 : piece.size,
   };
-  if (style === "entries") result.entry = reviewed.review;
+  if (style === "entries") result.entry = forRenderers(reviewed.review);
   else result.text = serialise(reviewed.review, style);
   return result;
+}
+
+/**
+ * The entry as the renderers read it: of its patch they take only the header fields (render/common.ts), so
+ * the files and the commit message, the bulk of it, are neither copied from a worker nor walked again.
+ */
+function forRenderers(entry: PatchReview): PatchReview {
+  return entry.patch ? { ...entry, patch: { ...entry.patch, message: "", files: [] } } : entry;
 }

@@ -2,7 +2,6 @@
 // message. The renderers must print exactly what they print for the whole entries.
 
 import { describe, expect, test } from "@jest/globals";
-import type { InputPiece } from "../../src/ingest/stream.js";
 import type { Review } from "../../src/model.js";
 import { renderJson } from "../../src/render/json.js";
 import { renderMarkdown } from "../../src/render/markdown.js";
@@ -10,19 +9,12 @@ import { renderSarif } from "../../src/render/sarif.js";
 import { renderText } from "../../src/render/text.js";
 import { resultOf } from "../../src/scan/process-piece.js";
 import { REVIEW, RULES } from "../render/fixtures.js";
+import { mailPiece } from "./review.js";
 
 function asEngineEntries(review: Review): Review {
   return {
     patches: review.patches.map((entry) => {
-      const piece: InputPiece = {
-        kind: "mail",
-        source: entry.source,
-        position: entry.position,
-        bytes: Buffer.alloc(0),
-        size: 0,
-        truncated: false,
-        mboxrd: false,
-      };
+      const piece = mailPiece(Buffer.alloc(0), entry.position);
       return resultOf(piece, { review: entry, route: "full" }, "entries").entry!;
     }),
   };

@@ -1,31 +1,17 @@
 // Runs `iommu-review serve` as a separate process, from a transpile of src/ into a temporary folder, so that a
 // test can kill it with SIGKILL.
 
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { transpileSrc } from "../transpile.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Transpiles src/ (no type check) into `dir`/lib, with what Node needs to run it as ESM. Returns the entry. */
 export function buildServeEntry(dir: string): string {
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, "node_modules/typescript/bin/tsc"),
-      "-p",
-      join(ROOT, "tsconfig.build.json"),
-      "--noCheck",
-      "--declaration",
-      "false",
-      "--sourceMap",
-      "false",
-      "--outDir",
-      join(dir, "lib"),
-    ],
-    { stdio: "pipe" },
-  );
+  transpileSrc(join(dir, "lib"));
   writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   const entry = join(dir, "serve.js");

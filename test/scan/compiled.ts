@@ -4,6 +4,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { transpileSrc } from "../transpile.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 export const RULES_DIR = join(ROOT, "rules");
@@ -24,20 +25,7 @@ export function compileLib(): CompiledLib {
   const dir = join(ROOT, "tmp", `jest-lib-${process.pid}-${Date.now()}`);
   const lib = join(dir, "lib");
   mkdirSync(dir, { recursive: true });
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, "node_modules/typescript/bin/tsc"),
-      "-p",
-      join(ROOT, "tsconfig.build.json"),
-      "--noCheck",
-      "--outDir",
-      lib,
-    ],
-    {
-      stdio: "pipe",
-    },
-  );
+  transpileSrc(lib);
   const runner = join(dir, "scan.mjs");
   writeFileSync(
     runner,

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Severity } from "../model.js";
 
 export const FORMATS = ["markdown", "text", "json", "sarif"] as const;
@@ -61,26 +61,33 @@ export function wholeNumber(name: string, value: string | undefined): number | u
   return Number(value);
 }
 
-export function parseCliArgs(argv: string[]): CliOptions {
-  let parsed: ReturnType<typeof parseArgs>;
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+/** node:util's parseArgs; what it rejects becomes a UsageError with the first line of its message. */
+export function parseOptions(
+  argv: string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+  allowPositionals = true,
+): { values: OptionValues; positionals: string[] } {
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: "string" },
-        tree: { type: "string" },
-        rules: { type: "string" },
-        "fail-on": { type: "string" },
-        color: { type: "string" },
-        workers: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
-      },
-    });
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals, options });
+    return { values: values as OptionValues, positionals };
   } catch (e) {
     throw new UsageError((e as Error).message.split("\n")[0]!);
   }
+}
+
+export function parseCliArgs(argv: string[]): CliOptions {
+  const parsed = parseOptions(argv, {
+    format: { type: "string" },
+    tree: { type: "string" },
+    rules: { type: "string" },
+    "fail-on": { type: "string" },
+    color: { type: "string" },
+    workers: { type: "string" },
+    help: { type: "boolean", short: "h" },
+    version: { type: "boolean", short: "v" },
+  });
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const opts: CliOptions = {
     files: parsed.positionals,

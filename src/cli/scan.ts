@@ -1,6 +1,5 @@
 // `iommu-review scan`: review whole archives. Reads options, loads the rules, hands over to scan/run.ts.
 
-import { parseArgs } from "node:util";
 import type { Severity } from "../model.js";
 import { installEagerBlob } from "../parse/eager-blob.js";
 import { errorMessage } from "../parse/errors.js";
@@ -12,7 +11,7 @@ import { DEFAULT_LIMITS, type Limits } from "../scan/limits.js";
 import type { OutputFormat } from "../scan/output.js";
 import { runScan, type ScanIo, type ScanOptions } from "../scan/run.js";
 import { defaultStatePath } from "../scan/state.js";
-import { oneOf, UsageError, wholeNumber } from "./args.js";
+import { oneOf, parseOptions, UsageError, wholeNumber } from "./args.js";
 
 export const SCAN_USAGE = `Usage: iommu-review scan [options] <mbox|maildir|public-inbox repo|->...
 
@@ -70,30 +69,21 @@ interface ParsedScanArgs extends Omit<ScanOptions, "rules"> {
 }
 
 export function parseScanArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedScanArgs {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: "string" },
-        rules: { type: "string" },
-        tree: { type: "string" },
-        workers: { type: "string" },
-        "max-message-bytes": { type: "string" },
-        "max-line-bytes": { type: "string" },
-        "max-attachment-bytes": { type: "string" },
-        state: { type: "string" },
-        full: { type: "boolean" },
-        "fail-on": { type: "string" },
-        "verify-prefilter": { type: "boolean" },
-        quiet: { type: "boolean", short: "q" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(errorMessage(e).split("\n")[0]!);
-  }
+  const parsed = parseOptions(argv, {
+    format: { type: "string" },
+    rules: { type: "string" },
+    tree: { type: "string" },
+    workers: { type: "string" },
+    "max-message-bytes": { type: "string" },
+    "max-line-bytes": { type: "string" },
+    "max-attachment-bytes": { type: "string" },
+    state: { type: "string" },
+    full: { type: "boolean" },
+    "fail-on": { type: "string" },
+    "verify-prefilter": { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+    help: { type: "boolean", short: "h" },
+  });
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const str = (name: string) => v[name] as string | undefined;
   const limits: Limits = {

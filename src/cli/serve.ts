@@ -2,7 +2,6 @@
 // outbox, nothing is mailed unless --smtp is given, nothing is posted to Patchwork without a token, and --dry-run
 // prints instead of writing anything.
 
-import { parseArgs } from "node:util";
 import {
   type AssembledPipeline,
   assemblePipeline,
@@ -21,6 +20,7 @@ import { PublicInboxFeed } from "../mirror/public-inbox-feed.js";
 import { createMailServer, listen } from "../mirror/server.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
 import { loadRules, type Rule, RuleLoadError } from "../rules/load.js";
+import { parseOptions, UsageError } from "./args.js";
 
 export const PATCHWORK_TOKEN_ENV = "IOMMU_REVIEW_PATCHWORK_TOKEN";
 
@@ -78,8 +78,6 @@ interface ServeOptions {
   help: boolean;
 }
 
-class ServeUsageError extends Error {}
-
 export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<number> {
   const env = io.env ?? process.env;
   const stdout = io.stdout ?? process.stdout;
@@ -92,7 +90,7 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
   try {
     opts = parseServeArgs(argv, env);
   } catch (e) {
-    if (e instanceof ServeUsageError) return fail(`${e.message}\nTry 'iommu-review serve --help'.`);
+    if (e instanceof UsageError) return fail(`${e.message}\nTry 'iommu-review serve --help'.`);
     throw e;
   }
   if (opts.help) {
@@ -218,34 +216,29 @@ function dryRunChecks(out: NodeJS.WritableStream): CheckSink {
 }
 
 function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOptions {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        db: { type: "string" },
-        outbox: { type: "string" },
-        policy: { type: "string" },
-        rules: { type: "string" },
-        smtp: { type: "string" },
-        "dry-run": { type: "boolean" },
-        "max-body-bytes": { type: "string" },
-        "patchwork-url": { type: "string" },
-        "patchwork-token": { type: "string" },
-        "patchwork-project": { type: "string" },
-        "patchwork-poll-seconds": { type: "string" },
-        "patchwork-target-url": { type: "string" },
-        "public-inbox": { type: "string", multiple: true },
-        "public-inbox-seconds": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    throw new ServeUsageError((e as Error).message.split("\n")[0]!);
-  }
+  const { values } = parseOptions(
+    argv,
+    {
+      port: { type: "string" },
+      host: { type: "string" },
+      db: { type: "string" },
+      outbox: { type: "string" },
+      policy: { type: "string" },
+      rules: { type: "string" },
+      smtp: { type: "string" },
+      "dry-run": { type: "boolean" },
+      "max-body-bytes": { type: "string" },
+      "patchwork-url": { type: "string" },
+      "patchwork-token": { type: "string" },
+      "patchwork-project": { type: "string" },
+      "patchwork-poll-seconds": { type: "string" },
+      "patchwork-target-url": { type: "string" },
+      "public-inbox": { type: "string", multiple: true },
+      "public-inbox-seconds": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    false,
+  );
   const str = (name: string) => values[name] as string | undefined;
   const opts: ServeOptions = {
     port: integer("port", str("port"), 8080, 0, 65535),
@@ -272,7 +265,7 @@ function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOptions {
     if (value !== undefined && value !== "") (opts as unknown as Record<string, string>)[key] = value;
   }
   if ((opts.patchworkToken || opts.patchworkProject) && !opts.patchworkUrl) {
-    throw new ServeUsageError("--patchwork-token and --patchwork-project need --patchwork-url");
+    throw new UsageError("--patchwork-token and --patchwork-project need --patchwork-url");
   }
   return opts;
 }
@@ -287,7 +280,7 @@ function integer(
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ServeUsageError(`--${name} must be a whole number from ${min} to ${max} (got '${value}')`);
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got '${value}')`);
   }
   return n;
 }

@@ -2,7 +2,6 @@
 // alternatives, questions) on stdout. One-line errors on stderr; exit 2 on bad input or usage.
 
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { errorMessage } from "../parse/errors.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
 import { loadRules, type Rule, RuleLoadError } from "../rules/load.js";
@@ -14,7 +13,7 @@ import { renderDigestJson } from "../thread/render-json.js";
 import { renderDigestMarkdown } from "../thread/render-markdown.js";
 import { renderDigestText } from "../thread/render-text.js";
 import { buildThread } from "../thread/tree.js";
-import { UsageError } from "./args.js";
+import { parseOptions, UsageError } from "./args.js";
 
 export const THREAD_FORMATS = ["text", "markdown", "json"] as const;
 export type ThreadFormat = (typeof THREAD_FORMATS)[number];
@@ -49,21 +48,12 @@ interface ThreadOptions {
 }
 
 function parseThreadArgs(argv: string[]): ThreadOptions {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: "string" },
-        rules: { type: "string" },
-        rule: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(errorMessage(e).split("\n")[0]!);
-  }
+  const parsed = parseOptions(argv, {
+    format: { type: "string" },
+    rules: { type: "string" },
+    rule: { type: "string", multiple: true },
+    help: { type: "boolean", short: "h" },
+  });
   const v = parsed.values as { format?: string; rules?: string; rule?: string[]; help?: boolean };
   if (v.help) return { file: "", format: "text", rule: [], help: true };
   if (v.format !== undefined && !THREAD_FORMATS.includes(v.format as ThreadFormat)) {

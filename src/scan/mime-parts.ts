@@ -79,9 +79,13 @@ function lineStart(body: Buffer, text: Buffer, from: number): number {
   return -1;
 }
 
+const LF_LF = Buffer.from("\n\n");
+const LF_CR_LF = Buffer.from("\n\r\n");
+
 function blankLine(message: Buffer): { headerEnd: number; bodyStart: number } | undefined {
-  const lf = message.indexOf("\n\n");
-  const crlf = message.indexOf("\n\r\n");
+  const lf = message.indexOf(LF_LF);
+  // A CRLF blank line counts only before the first LF one ("\n\r\n" ending by lf + 1), so the search stops there.
+  const crlf = (lf < 0 ? message : message.subarray(0, lf + 1)).indexOf(LF_CR_LF);
   if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headerEnd: crlf + 1, bodyStart: crlf + 3 };
   return lf >= 0 ? { headerEnd: lf + 1, bodyStart: lf + 2 } : undefined;
 }

@@ -2,7 +2,6 @@ import { readFileSync, statSync } from "node:fs";
 import { readInputs } from "../ingest/read.js";
 import { checkKernelTree, treeFileSource, treeResolver } from "../kconfig/tree.js";
 import type { Review } from "../model.js";
-import { installEagerBlob } from "../parse/eager-blob.js";
 import { renderJson } from "../render/json.js";
 import { renderMarkdown } from "../render/markdown.js";
 import { renderSarif } from "../render/sarif.js";
@@ -15,6 +14,7 @@ import { RuleLoadError } from "../rules/files.js";
 import type { Rule } from "../rules/load.js";
 import type { ReviewInputsOptions } from "../scan/review-inputs.js";
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from "./args.js";
+import { prepareBatchRun } from "./batch-run.js";
 
 // The dry-run front: files in, review on stdout, one-line errors on stderr. It imports nothing of the
 // GitHub App or the mail server, so a single patch is reviewed in well under a second.
@@ -119,7 +119,7 @@ export async function main(
     (opts.color === "auto" && !!(io.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);
   let result: Review;
   if (hasLargeInput(opts.files)) {
-    installEagerBlob();
+    prepareBatchRun();
     const engine: ReviewInputsOptions = {
       rules,
       tree: opts.tree,

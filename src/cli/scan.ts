@@ -1,7 +1,6 @@
 // `iommu-review scan`: review whole archives. Reads options, loads the rules, hands over to scan/run.ts.
 
 import type { Severity } from "../model.js";
-import { installEagerBlob } from "../parse/eager-blob.js";
 import { errorMessage } from "../parse/errors.js";
 import { loadRulesQuickly } from "../rules/cache.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
@@ -12,6 +11,7 @@ import type { OutputFormat } from "../scan/output.js";
 import { runScan, type ScanIo, type ScanOptions } from "../scan/run.js";
 import { defaultStatePath } from "../scan/state.js";
 import { oneOf, parseOptions, UsageError, wholeNumber } from "./args.js";
+import { prepareBatchRun } from "./batch-run.js";
 
 export const SCAN_USAGE = `Usage: iommu-review scan [options] <mbox|maildir|public-inbox repo|->...
 
@@ -155,7 +155,7 @@ export async function scanCommand(
     }
   }
   const { rulesDir: _rulesDir, help: _help, ...options } = parsed;
-  installEagerBlob();
+  prepareBatchRun();
   try {
     const { exitCode } = await runScan({ ...options, rules }, io);
     return exitCode;

@@ -3,6 +3,7 @@
 // reports itself at exit. Uses lib/ (the tsc output): `npm run bench` builds it first.
 //
 //   corpus scan vs a bare Node streaming read-and-split of the same file (ratio), messages/s, MB/s, peak RSS;
+//   what a second core gives on this machine (a single-threaded scan alone, then two at once);
 //   scaling over 1x, 2x and 4x the corpus concatenated; a single-patch dry run vs `node -e 0`; the ordinary
 //   CLI on the whole corpus. Then scripts/bench-github.mjs and scripts/bench-mirror.mjs when they exist.
 //
@@ -151,6 +152,19 @@ async function corpusSections() {
   console.log(
     `prefilter settled ${best.summary.prefiltered} of ${best.summary.messages}; findings ${best.summary.findings}`,
   );
+
+  // Why a second thread gains little here: the same single-threaded scan run alone, then two copies at once.
+  heading("this machine: one single-threaded scan alone, then two at once (one run each)");
+  const alone = await measure([scanRunner, mbox, "--quiet", "--workers", "0"]);
+  const together = await Promise.all(
+    [0, 1].map(() => measure([scanRunner, mbox, "--quiet", "--workers", "0"])),
+  );
+  const slowest = Math.max(...together.map((r) => r.seconds));
+  console.log(
+    `alone ${s(alone.seconds)}; two at once ${together.map((r) => s(r.seconds)).join(" and ")}: ` +
+      `each ${(slowest / alone.seconds).toFixed(2)}x as long, so two cores give ${((2 * alone.seconds) / slowest).toFixed(2)}x the throughput of one`,
+  );
+  for (const r of [alone, ...together]) rmSync(r.out, { force: true });
 
   heading("scaling (default settings, one run each)");
   const scaling = [];

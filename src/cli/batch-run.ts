@@ -9,7 +9,9 @@ import { installEagerBlob } from "../parse/eager-blob.js";
  * it compile hundreds of merely warm functions of the review code in the first second, on background
  * threads that compete for the cores with the scan's own two threads. Measured on the 158 MB list corpus
  * (2 vCPUs): 1.40 s and 2.3 s of CPU at the default, 1.10 s and 1.75 s at this budget; at 4× the corpus the
- * two differ by less than run-to-run noise (3.4 s), so the hot loops are still optimised in time.
+ * two differ by less than run-to-run noise (3.3 to 3.6 s), so the hot loops are still optimised in time.
+ * Node warns that V8 flags changed at run time may misbehave; this one is a number V8 reads each time it
+ * resets a function's budget, so it changes when code is optimised, never what the code computes.
  */
 export const BATCH_INTERRUPT_BUDGET = 1_000_000;
 

@@ -26,15 +26,6 @@ interface CheckRequest {
   output: { title: string; summary: string };
 }
 
-function gatherMocks(scope: nock.Scope) {
-  mock.files(scope);
-  mock.noConfig(scope);
-  mock.commits(scope);
-  mock.kconfigAt(scope, BASE_SHA, KCONFIG_BASE);
-  mock.kconfigAt(scope, HEAD_SHA, KCONFIG_HEAD);
-  mock.noReviews(scope);
-}
-
 const PRIVATE_KEY_LINE = PRIVATE_KEY.split("\n")[1]!;
 
 describe("failures", () => {
@@ -118,7 +109,7 @@ describe("failures", () => {
     const check = capture<CheckRequest>();
     const scope = nock(API);
     mock.token(scope);
-    gatherMocks(scope);
+    mock.arm64Gather(scope);
     scope.post(`${PULL_PATH}/reviews`).reply(500, { message: "Internal Server Error" });
     mock.noCheckRuns(scope);
     scope.post(`${REPO_PATH}/check-runs`, check.match).reply(201, { id: 4 });
@@ -138,7 +129,7 @@ describe("failures", () => {
 
     // Not remembered as handled: GitHub's redelivery of the same id tries again, and this time it goes through.
     const retry = nock(API);
-    gatherMocks(retry);
+    mock.arm64Gather(retry);
     retry.post(`${PULL_PATH}/reviews`).reply(200, { id: 1 });
     retry
       .get(`${REPO_PATH}/commits/${HEAD_SHA}/check-runs`)
@@ -161,7 +152,7 @@ describe("failures", () => {
     const bodies: { body: string; comments: unknown[] }[] = [];
     const scope = nock(API);
     mock.token(scope);
-    gatherMocks(scope);
+    mock.arm64Gather(scope);
     scope
       .post(`${PULL_PATH}/reviews`, (b) => bodies.push(b) > 0)
       .reply(422, { message: "Validation Failed" })

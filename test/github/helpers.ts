@@ -199,6 +199,16 @@ export const mock = {
       .get(`${PULL_PATH}/comments`)
       .query({ per_page: "100" })
       .reply(200, []),
+  /** What reviewing the ARM64 pull request reads before it looks for its own earlier posts: files, no
+   * config, commits, the Kconfig at base and head, and no reviews or comments yet. */
+  arm64Gather: (scope: nock.Scope) => {
+    mock.files(scope);
+    mock.noConfig(scope);
+    mock.commits(scope);
+    mock.kconfigAt(scope, BASE_SHA, KCONFIG_BASE);
+    mock.kconfigAt(scope, HEAD_SHA, KCONFIG_HEAD);
+    mock.noReviews(scope);
+  },
   noCheckRuns: (scope: nock.Scope, sha = HEAD_SHA) =>
     scope
       .get(`${REPO_PATH}/commits/${sha}/check-runs`)

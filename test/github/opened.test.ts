@@ -39,12 +39,7 @@ describe("pull_request.opened on the ARM64 example", () => {
     const check = capture();
     const scope = nock(API);
     mock.token(scope);
-    mock.files(scope);
-    mock.noConfig(scope);
-    mock.commits(scope);
-    mock.kconfigAt(scope, BASE_SHA, KCONFIG_BASE);
-    mock.kconfigAt(scope, HEAD_SHA, KCONFIG_HEAD);
-    mock.noReviews(scope);
+    mock.arm64Gather(scope);
     scope.post(`${PULL_PATH}/reviews`, review.match).reply(200, { id: 1 });
     mock.noCheckRuns(scope);
     scope.post(`${REPO_PATH}/check-runs`, check.match).reply(201, { id: 2 });
@@ -184,12 +179,7 @@ describe("pull_request.opened on the ARM64 example", () => {
     const review = capture<ReviewRequest>();
     const scope = nock(API);
     mock.token(scope);
-    mock.files(scope);
-    mock.noConfig(scope);
-    mock.commits(scope);
-    mock.kconfigAt(scope, BASE_SHA, KCONFIG_BASE);
-    mock.kconfigAt(scope, HEAD_SHA, KCONFIG_HEAD);
-    mock.noReviews(scope);
+    mock.arm64Gather(scope);
     scope.post(`${PULL_PATH}/reviews`, review.match).reply(200, { id: 1 });
     mock.noCheckRuns(scope);
     scope.post(`${REPO_PATH}/check-runs`).reply(201, { id: 2 });

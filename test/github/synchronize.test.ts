@@ -47,12 +47,7 @@ async function firstReview(app: Awaited<ReturnType<typeof loadApp>>, delivery: s
   const check = capture<NonNullable<Posted["check"]>>();
   const scope = nock(API);
   mock.token(scope);
-  mock.files(scope);
-  mock.noConfig(scope);
-  mock.commits(scope);
-  mock.kconfigAt(scope, BASE_SHA, KCONFIG_BASE);
-  mock.kconfigAt(scope, HEAD_SHA, KCONFIG_HEAD);
-  mock.noReviews(scope);
+  mock.arm64Gather(scope);
   scope.post(`${PULL_PATH}/reviews`, review.match).reply(200, { id: 11 });
   mock.noCheckRuns(scope);
   scope.post(`${REPO_PATH}/check-runs`, check.match).reply(201, { id: 31 });

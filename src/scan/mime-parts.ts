@@ -86,6 +86,6 @@ function blankLine(message: Buffer): { headerEnd: number; bodyStart: number } | 
   const lf = message.indexOf(LF_LF);
   // A CRLF blank line counts only before the first LF one ("\n\r\n" ending by lf + 1), so the search stops there.
   const crlf = (lf < 0 ? message : message.subarray(0, lf + 1)).indexOf(LF_CR_LF);
-  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headerEnd: crlf + 1, bodyStart: crlf + 3 };
+  if (crlf >= 0) return { headerEnd: crlf + 1, bodyStart: crlf + 3 };
   return lf >= 0 ? { headerEnd: lf + 1, bodyStart: lf + 2 } : undefined;
 }

@@ -4,19 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, jest, test } from "@jest/globals";
 import nock from "nock";
 import { runAction } from "../../src/github/action.js";
-import { FakeGitHub } from "../../src/github/testing/fake-github.js";
-import {
-  ARM64,
-  ARM64_MESSAGE,
-  BASE_SHA,
-  HEAD_SHA,
-  KCONFIG,
-  KCONFIG_BASE,
-  KCONFIG_HEAD,
-  PR,
-  pullRequestPayload,
-  TestOctokit,
-} from "./helpers.js";
+import type { FakeGitHub } from "../../src/github/testing/fake-github.js";
+import { fakeArm64Pull, pullRequestPayload, TestOctokit } from "./helpers.js";
 
 let fake: FakeGitHub;
 let apiUrl: string;
@@ -26,16 +15,7 @@ let eventPath: string;
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
-  fake = new FakeGitHub("kernel-fork", "linux");
-  fake.setPull({
-    number: PR,
-    baseSha: BASE_SHA,
-    headSha: HEAD_SHA,
-    files: ARM64.files,
-    commitMessages: [ARM64_MESSAGE],
-  });
-  fake.setFile(BASE_SHA, KCONFIG, KCONFIG_BASE);
-  fake.setFile(HEAD_SHA, KCONFIG, KCONFIG_HEAD);
+  fake = fakeArm64Pull();
   apiUrl = (await fake.start()).baseUrl;
   dir = mkdtempSync(join(tmpdir(), "iommu-review-action-"));
   eventPath = join(dir, "event.json");

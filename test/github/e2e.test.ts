@@ -3,17 +3,14 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { run, type Server } from "probot";
 import { createApp, type EventReport } from "../../src/github/app.js";
-import { FakeGitHub } from "../../src/github/testing/fake-github.js";
+import type { FakeGitHub } from "../../src/github/testing/fake-github.js";
 import {
-  ARM64,
   ARM64_LEGEND,
-  ARM64_MESSAGE,
   ARM64_ROW,
-  BASE_SHA,
+  fakeArm64Pull,
   freePort,
   HEAD_SHA,
   KCONFIG,
-  KCONFIG_BASE,
   KCONFIG_HEAD,
   LAZY_LINE,
   PR,
@@ -55,16 +52,7 @@ async function deliver(delivery: string, payload: unknown, secret = SECRET): Pro
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
-  fake = new FakeGitHub("kernel-fork", "linux");
-  fake.setPull({
-    number: PR,
-    baseSha: BASE_SHA,
-    headSha: HEAD_SHA,
-    files: ARM64.files,
-    commitMessages: [ARM64_MESSAGE],
-  });
-  fake.setFile(BASE_SHA, KCONFIG, KCONFIG_BASE);
-  fake.setFile(HEAD_SHA, KCONFIG, KCONFIG_HEAD);
+  fake = fakeArm64Pull();
   const { host } = await fake.start();
   const port = await freePort();
   webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;

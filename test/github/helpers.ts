@@ -6,7 +6,7 @@ import { afterEach, beforeEach } from "@jest/globals";
 import nock from "nock";
 import { type Logger, Probot, ProbotOctokit } from "probot";
 import { createApp, type EventReport } from "../../src/github/app.js";
-import { pullFilesFromDiff } from "../../src/github/testing/fake-github.js";
+import { FakeGitHub, pullFilesFromDiff } from "../../src/github/testing/fake-github.js";
 
 export const OWNER = "kernel-fork";
 export const REPO = "linux";
@@ -37,6 +37,20 @@ export const ARM64_TITLE = "[RFC PATCH] iommu: Default to lazy DMA mode on ARM64
 
 export const ARM64 = pullFilesFromDiff(ARM64_PATCH, { [KCONFIG]: KCONFIG_BASE });
 export const KCONFIG_HEAD = ARM64.headContents[KCONFIG]!;
+/** A fake GitHub (not started) serving the ARM64 pull request: its files, its commit, Kconfig at base and head. */
+export function fakeArm64Pull(): FakeGitHub {
+  const fake = new FakeGitHub(OWNER, REPO);
+  fake.setPull({
+    number: PR,
+    baseSha: BASE_SHA,
+    headSha: HEAD_SHA,
+    files: ARM64.files,
+    commitMessages: [ARM64_MESSAGE],
+  });
+  fake.setFile(BASE_SHA, KCONFIG, KCONFIG_BASE);
+  fake.setFile(HEAD_SHA, KCONFIG, KCONFIG_HEAD);
+  return fake;
+}
 /** Line of `default IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64` in the head file. */
 export const LAZY_LINE =
   KCONFIG_HEAD.split("\n").findIndex((l) => l.includes("IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64")) + 1;

@@ -109,32 +109,24 @@ type DiscussionContext = Context<(typeof DISCUSSION_EVENTS)[number]>;
 
 /** The pull request an event is about, or undefined (a comment on a plain issue). */
 export function pullOfEvent(payload: DiscussionContext["payload"]): PullTarget | undefined {
-  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
-  if ("pull_request" in payload && payload.pull_request) {
-    const pr = payload.pull_request;
-    return {
-      ...repo,
-      number: pr.number,
-      title: pr.title,
-      body: pr.body ?? null,
-      user: pr.user,
-      created_at: pr.created_at,
-      html_url: pr.html_url,
-    };
-  }
-  if ("issue" in payload && payload.issue.pull_request) {
-    const issue = payload.issue;
-    return {
-      ...repo,
-      number: issue.number,
-      title: issue.title,
-      body: issue.body ?? null,
-      user: issue.user,
-      created_at: issue.created_at,
-      html_url: issue.html_url,
-    };
-  }
-  return undefined;
+  // A pull request's own events carry it; comments on its conversation carry it as an issue.
+  const pull =
+    "pull_request" in payload && payload.pull_request
+      ? payload.pull_request
+      : "issue" in payload && payload.issue.pull_request
+        ? payload.issue
+        : undefined;
+  if (!pull) return undefined;
+  return {
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+    number: pull.number,
+    title: pull.title,
+    body: pull.body ?? null,
+    user: pull.user,
+    created_at: pull.created_at,
+    html_url: pull.html_url,
+  };
 }
 
 export function createDiscussionApp(options: DiscussionAppOptions = {}): ApplicationFunction {

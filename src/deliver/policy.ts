@@ -7,6 +7,7 @@ import yaml from "js-yaml";
 import { addressParser } from "postal-mime";
 import { z } from "zod";
 import type { Person } from "../model.js";
+import { FileFieldError } from "../parse/errors.js";
 import { globToRegExp } from "../rules/glob.js";
 import type { DigestMailPolicy } from "../thread/mail-front.js";
 
@@ -53,15 +54,8 @@ export interface MailPolicy {
   listPatterns: string[];
 }
 
-export class PolicyError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string | undefined,
-    readonly problem: string,
-  ) {
-    super(field ? `${file}: ${field}: ${problem}` : `${file}: ${problem}`);
-    this.name = "PolicyError";
-  }
+export class PolicyError extends FileFieldError {
+  override name = "PolicyError";
 }
 
 const address = z

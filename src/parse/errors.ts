@@ -13,3 +13,14 @@ export function errorMessage(error: unknown): string {
   }
   return String(error);
 }
+
+/** A file given by the user that cannot be used (a rule file, a delivery policy): names the file and the field. */
+export class FileFieldError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string | undefined,
+    readonly problem: string,
+  ) {
+    super(field ? `${file}: ${field}: ${problem}` : `${file}: ${problem}`);
+  }
+}

@@ -1,19 +1,13 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { FileFieldError } from "../parse/errors.js";
 
 // Finding rule files, and the error that names a bad one. No YAML or schema here: the dry run's cached path
 // (cache.ts) uses this module without loading either.
 
 /** A rule file that cannot be used; the message names the file and the field. */
-export class RuleLoadError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string | undefined,
-    readonly problem: string,
-  ) {
-    super(field ? `${file}: ${field}: ${problem}` : `${file}: ${problem}`);
-    this.name = "RuleLoadError";
-  }
+export class RuleLoadError extends FileFieldError {
+  override name = "RuleLoadError";
 }
 
 export const isRuleFile = (name: string) => name === "rule.yaml" || name === "rule.yml";

@@ -50,6 +50,25 @@ const argumentSchema = z
       .regex(/^\d{4}-\d{2}(-\d{2})?$/, "YYYY-MM-DD")
       .optional(),
     /**
+     * What the cited messages say, as short phrases of their own text (at most a dozen words each, never quoted
+     * material): the citation test checks that each phrase is in the message's own text, and the thread digest's
+     * cues must match it.
+     */
+    sources: z
+      .array(
+        z
+          .object({
+            /** The Message-Id (without angle brackets) or the archive address of the message. */
+            where: z.string().min(3),
+            excerpt: z
+              .string()
+              .min(3)
+              .refine((s) => s.trim().split(/\s+/).length <= 12, { message: "at most a dozen words" }),
+          })
+          .strict(),
+      )
+      .optional(),
+    /**
      * How a reply that raises this argument reads. An argument id names the same argument in every rule, so
      * the cues may be written on one rule's copy and apply wherever the id appears.
      */

@@ -125,6 +125,32 @@ export interface ArchResult {
   before: string;
   after: string;
   changed: boolean;
+  /**
+   * The configurations in which the value changes, in words ("INTEL_IOMMU=y"), when it changes only for some:
+   * the decisions still depend on a driver or feature option. Absent when it changes for every configuration.
+   */
+  when?: string;
+  /** The change said once, in words: "x86: IOMMU_DEFAULT_DMA_STRICT → IOMMU_DEFAULT_DMA_LAZY when INTEL_IOMMU=y". */
+  summary?: string;
+  /** With a kernel tree: what the change does to the architecture's defconfig files. */
+  defconfigs?: ArchDefconfigs;
+}
+
+export interface ArchDefconfigs {
+  /** Defconfig files of the architecture (arch/<arch>/configs/*defconfig). */
+  total: number;
+  /** Those whose value of the entry changes. */
+  changed: number;
+  /** Those for which a symbol the decision needs could not be told from the file. */
+  undetermined: number;
+  /** `make ARCH=<arch> defconfig`, from the recorded facts; absent when they do not cover the symbols. */
+  default?: { before: string; after: string };
+}
+
+/** An architecture the change cannot affect, and why (the choice is hidden there, or has no effect). */
+export interface ArchNote {
+  arch: string;
+  reason: string;
 }
 
 /** What the per-arch evaluation was based on, said in the review so the reader can judge it. */
@@ -149,6 +175,10 @@ export interface Finding {
   subject?: string;
   /** Every evaluated architecture, changed or not, in table order. */
   table: ArchResult[];
+  /** Architectures left out of the table because the change cannot affect them, each with the reason. */
+  unaffected?: ArchNote[];
+  /** Architectures on which the entry's visibility changes (a choice shown or hidden where it was not). */
+  visibility?: ArchNote[];
   basis?: EvaluationBasis;
   arguments: Argument[];
   /** The hunk lines a mail reply should quote (the changed lines and a little context). */

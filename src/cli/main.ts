@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { readInputs } from "../ingest/read.js";
-import { checkKernelTree, treeFileSource, treeResolver } from "../kconfig/tree.js";
+import { checkKernelTree } from "../kconfig/tree.js";
+import { treeReviewOptions } from "../kconfig/tree-review.js";
 import type { Review } from "../model.js";
 import { renderJson } from "../render/json.js";
 import { renderMarkdown } from "../render/markdown.js";
@@ -67,11 +68,7 @@ function hasLargeInput(files: readonly string[]): boolean {
 /** The whole review of small inputs, read and reviewed at once. */
 async function reviewFiles(opts: CliOptions, rules: Rule[], stdin: NodeJS.ReadableStream): Promise<Review> {
   const items = await readInputs(opts.files, { stdin });
-  return review(items, {
-    rules,
-    files: opts.tree ? treeFileSource(opts.tree) : undefined,
-    resolver: opts.tree ? treeResolver(opts.tree) : undefined,
-  });
+  return review(items, { rules, ...(opts.tree ? treeReviewOptions(opts.tree) : {}) });
 }
 
 export async function main(

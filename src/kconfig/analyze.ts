@@ -27,6 +27,8 @@ export interface EntryChange {
   basis: EvaluationBasis;
   /** Defaults after the last one shown may exist: the entry's end was not in the text. */
   tailUnknown: boolean;
+  /** Every entry of the whole pre- and post-image, when they were known (a tree, the forge, a recorded block). */
+  images?: { pre: KconfigEntry[]; post: KconfigEntry[] };
 }
 
 export interface AnalyzeOptions {
@@ -120,7 +122,7 @@ function record(
   before: KconfigEntry | undefined,
   after: KconfigEntry | undefined,
   tailUnknown: boolean,
-) {
+): EntryChange {
   let acc = map.get(key);
   if (!acc) {
     acc = {
@@ -145,6 +147,7 @@ function record(
   c.changed.push(line);
   const quote = quoteFor(hunk, [line]);
   for (const q of quote) if (!c.quote.includes(q)) c.quote.push(q);
+  return c;
 }
 
 function finishAnchors(changes: EntryChange[]): EntryChange[] {
@@ -172,6 +175,7 @@ function analyzeWhole(
   const postByKey = new Map(post.map((e) => [entryKey(subjectOf(e)), subjectOf(e)]));
   const preByKey = new Map(pre.map((e) => [entryKey(subjectOf(e)), subjectOf(e)]));
   const map = new Map<string, Acc>();
+  const images = { pre, post };
   for (const h of file.hunks) {
     for (const l of h.lines) {
       if (l.kind === "context") continue;
@@ -182,33 +186,43 @@ function analyzeWhole(
       const key = entryKey(subject) ?? `unnamed:${subject.startLine}`;
       const before = l.kind === "del" ? subject : preByKey.get(key);
       const after = l.kind === "add" ? subject : postByKey.get(key);
-      record(map, key, file.path, basis, l, h, before, after, false);
+      record(map, key, file.path, basis, l, h, before, after, false).images = images;
     }
   }
   return finishAnchors([...map.values()].map((a) => a.change));
 }
 
-/** Names an entry whose header lies above the hunk from git's hunk section text ("@@ ... @@ config FOO"). */
-function keyFromSection(section: string): string | undefined {
-  const m = /^(?:menu)?config\s+([A-Za-z0-9_]+)/.exec(section.trim());
-  return m ? `config:${m[1]}` : undefined;
+/**
+ * Names an entry whose header lies above the hunk from git's hunk section text ("@@ ... @@ config FOO"), the last
+ * unindented line before the hunk. "choice" there means the hunk starts among the choice's own attributes.
+ */
+function keyFromSection(section: string, at: number): string | undefined {
+  const text = section.trim();
+  const m = /^(?:menu)?config\s+([A-Za-z0-9_]+)/.exec(text);
+  if (m) return `config:${m[1]}`;
+  return startsInChoice(text) ? `choice:(above line ${at})` : undefined;
 }
+
+const startsInChoice = (section: string) => /^choice(?:\s+[A-Za-z0-9_]+)?\s*$/.test(section.trim());
 
 /** Using only the hunk text, per hunk. */
 function analyzeHunks(file: FileDiff, opts: AnalyzeOptions): EntryChange[] {
   const map = new Map<string, Acc>();
   for (const h of file.hunks) {
     const views = hunkViews(h);
-    const pre = parseKconfig(views.pre);
-    const post = parseKconfig(views.post);
+    const openChoice = startsInChoice(h.section);
+    const pre = parseKconfig(views.pre, { openChoice });
+    const post = parseKconfig(views.post, { openChoice });
     for (const l of h.lines) {
       if (l.kind === "context") continue;
       const own = l.kind === "del" ? entryAt(pre, l.oldLine!) : entryAt(post, l.newLine!);
       if (!own) continue;
       const subject = subjectOf(own);
       const complete = subject.headerSeen && subject.endSeen;
-      if (!complete) {
-        const spliced = spliceRecorded(file.path, h, opts.recorded ?? []);
+      // A hunk that applies to the upstream state recorded in a rule is read within it even when it shows the
+      // whole entry: the rest of the file (config IOMMU_DMA) tells where the entry has an effect.
+      {
+        const spliced = spliceRecorded(file.path, h, opts.recorded ?? [], complete);
         if (spliced) {
           for (const c of analyzeWhole(
             { ...file, hunks: [h] },
@@ -217,19 +231,19 @@ function analyzeHunks(file: FileDiff, opts: AnalyzeOptions): EntryChange[] {
             spliced.basis,
             spliced.lineIn,
           )) {
-            const key = c.key;
             for (const line of c.changed)
-              record(map, key, file.path, c.basis, line, h, c.before, c.after, false);
+              record(map, c.key, file.path, c.basis, line, h, c.before, c.after, false).images = c.images;
           }
           break; // the whole hunk was handled through the recorded block
         }
       }
-      const key =
-        entryKey(subject) ??
-        (subject.headerSeen ? undefined : keyFromSection(h.section)) ??
+      const keyOf = (e: KconfigEntry) =>
+        entryKey(e) ??
+        (e.headerSeen ? undefined : keyFromSection(h.section, h.oldStart)) ??
         `unnamed:${h.oldStart}`;
+      const key = keyOf(subject);
       const other = l.kind === "del" ? post : pre;
-      const twin = other.map(subjectOf).find((e) => (entryKey(e) ?? `unnamed:${h.oldStart}`) === key);
+      const twin = other.map(subjectOf).find((e) => keyOf(e) === key);
       const before = l.kind === "del" ? subject : twin;
       const after = l.kind === "add" ? subject : twin;
       const basis: EvaluationBasis = complete
@@ -249,18 +263,22 @@ function spliceRecorded(
   path: string,
   h: Hunk,
   recorded: readonly RecordedBlock[],
+  complete: boolean,
 ): (Spliced & { basis: EvaluationBasis }) | undefined {
   for (const r of recorded) {
     if (r.path !== path) continue;
     const s = splice(r.kconfig, h);
-    if (s)
-      return {
-        ...s,
-        basis: {
+    if (!s) continue;
+    const basis: EvaluationBasis = complete
+      ? {
+          source: "patch",
+          detail: `computed from the hunk, which shows the whole entry and applies to the upstream state recorded in the rule (${r.kernel}); the rest of that state (such as config IOMMU_DMA) was taken from the record`,
+        }
+      : {
           source: "recorded",
           detail: `the hunk does not show the whole entry; the rest was taken from the upstream state recorded in the rule (${r.kernel}), not from the tree the patch applies to`,
-        },
-      };
+        };
+    return { ...s, basis };
   }
   return undefined;
 }

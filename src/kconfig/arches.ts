@@ -61,6 +61,14 @@ export const ARCHES: readonly ArchInfo[] = [
 ];
 
 /**
+ * Architectures removed from mainline that old patches still name: they get a row only when the patch's Kconfig
+ * names their symbol. IA-64 went in v6.7 (cf8e8658100d).
+ */
+export const RETIRED_ARCHES: readonly ArchInfo[] = [
+  { dir: "ia64", symbol: "IA64", always: ["IA64", "64BIT"], variants: [] },
+];
+
+/**
  * Symbols of architectures removed from mainline, still seen in older patches: n everywhere now.
  * IA64 went in v6.7 (cf8e8658100d); the others earlier.
  */

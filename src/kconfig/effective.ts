@@ -43,7 +43,7 @@ export function archEnv(arch: ArchInfo, resolver?: SymbolResolver): SymbolLookup
 
 const Y: Value = { known: true, tri: 2 };
 
-function conjunction(exprs: readonly (Expr | undefined)[], env: SymbolLookup): Value {
+export function conjunction(exprs: readonly (Expr | undefined)[], env: SymbolLookup): Value {
   let acc: Value = Y;
   for (const e of exprs) {
     if (!e) continue;
@@ -89,6 +89,7 @@ export function choiceDecision(choice: KconfigEntry, env: SymbolLookup, opts: De
     return m ? ownVisibility(m) : Y; // a member not in the text is taken as visible
   };
   const d = new DecisionBuilder();
+  if (choice.leadUnknown) return d.finish(NOT_SHOWN);
   for (const def of choice.defaults) {
     if (def.value.type !== "sym") continue;
     const target = def.value.name;

@@ -33,6 +33,8 @@ export interface KconfigEntry {
   defaults: DefaultProp[];
   /** Members of a choice, in order. */
   members: KconfigEntry[];
+  /** Symbols this entry selects or implies (they may be enabled without their own default). */
+  selects: string[];
   /** The choice a member belongs to. */
   choice?: KconfigEntry;
   /** First and last line of the entry's attributes (help text included). */
@@ -42,6 +44,11 @@ export interface KconfigEntry {
   headerSeen: boolean;
   /** The text showed where the entry's attributes end (help, another entry, endchoice...). */
   endSeen: boolean;
+  /**
+   * A choice whose text starts below its header without showing its prompt first: defaults above the text may
+   * exist, so what the shown ones decide is not known.
+   */
+  leadUnknown?: boolean;
 }
 
 const ENTRY_RE = /^(config|menuconfig)\s+([A-Za-z0-9_]+)\s*$/;
@@ -130,7 +137,15 @@ function joinContinuations(lines: readonly ViewLine[]): ViewLine[] {
   return out;
 }
 
-export function parseKconfig(input: readonly ViewLine[]): KconfigEntry[] {
+export interface ParseOptions {
+  /**
+   * The text starts inside a choice's attributes, above its first member: git names such a hunk's section
+   * "choice" (the last unindented line before it), and the lines belong to that choice.
+   */
+  openChoice?: boolean;
+}
+
+export function parseKconfig(input: readonly ViewLine[], opts: ParseOptions = {}): KconfigEntry[] {
   const entries: KconfigEntry[] = [];
   const lines = joinContinuations(input);
   const enclosing: Expr[] = [];
@@ -150,6 +165,7 @@ export function parseKconfig(input: readonly ViewLine[]): KconfigEntry[] {
     enclosing: [...enclosing],
     defaults: [],
     members: [],
+    selects: [],
     startLine: line,
     endLine: line,
     headerSeen,
@@ -159,6 +175,12 @@ export function parseKconfig(input: readonly ViewLine[]): KconfigEntry[] {
     if (current) current.endSeen = true;
     current = undefined;
   };
+  if (opts.openChoice) {
+    current = newEntry("choice", lines[0]?.line ?? 0, false);
+    current.leadUnknown = undefined;
+    choice = current;
+    entries.push(current);
+  }
 
   for (const { text: raw, line } of lines) {
     if (helpIndent >= 0) {
@@ -175,6 +197,7 @@ export function parseKconfig(input: readonly ViewLine[]): KconfigEntry[] {
     const entryMatch = ENTRY_RE.exec(text);
     if (entryMatch) {
       const m = entryMatch;
+      if (choice && !choice.headerSeen) choice.leadUnknown ??= true;
       close();
       current = newEntry(m[1] as "config" | "menuconfig", line, true, m[2]);
       if (choice) {
@@ -214,6 +237,9 @@ export function parseKconfig(input: readonly ViewLine[]): KconfigEntry[] {
     }
     current.endLine = line;
     const [keyword = "", ...restWords] = text.split(/\s+/);
+    // By convention a choice's prompt comes first; an open choice that starts elsewhere may hide defaults.
+    if (opts.openChoice && current === choice && !current.headerSeen && current.leadUnknown === undefined)
+      current.leadUnknown = keyword !== "prompt";
     const rest = text.slice(keyword.length).trim();
     if (keyword === "help" || keyword === "---help---") {
       helpIndent = indentWidth(raw);
@@ -236,8 +262,10 @@ export function parseKconfig(input: readonly ViewLine[]): KconfigEntry[] {
       current.defaults.push({ value: safeExpr(value), cond: cond ? safeExpr(cond) : undefined, line, text });
     } else if (keyword === "depends" && restWords[0] === "on") {
       current.dependsOn.push(safeExpr(rest.slice(2).trim()));
+    } else if ((keyword === "select" || keyword === "imply") && restWords[0]) {
+      current.selects.push(restWords[0]);
     }
-    // select, imply, range, option, visible, modules and transitional do not change a default.
+    // range, option, visible, modules and transitional do not change a default.
   }
   return entries;
 }

@@ -43,6 +43,14 @@ interface Definition {
   /** Architecture whose Kconfig defines it (arch/<dir>/...), or undefined for common code. */
   arch?: string;
   conditions: Expr[];
+  /** It has a default other than a plain n. */
+  hasDefault: boolean;
+}
+
+interface TreeIndex {
+  definitions: Map<string, Definition[]>;
+  /** Symbols some entry selects or implies. */
+  selected: Set<string>;
 }
 
 const SKIP_DIRS = new Set([".git", "Documentation", "tools", "scripts", "include", "LICENSES", "usr"]);
@@ -64,19 +72,42 @@ function archOfPath(path: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-function buildIndex(dir: string): Map<string, Definition[]> {
-  const index = new Map<string, Definition[]>();
+function buildIndex(dir: string): TreeIndex {
+  const definitions = new Map<string, Definition[]>();
+  const selected = new Set<string>();
   for (const path of kconfigFiles(dir)) {
     const text = readFileSync(join(dir, path), "utf8");
     const entries = parseKconfig(text.split("\n").map((t, i) => ({ text: t, line: i + 1 })));
     for (const e of entries) {
+      for (const s of e.selects) selected.add(s);
       if (e.kind === "choice" || !e.name) continue;
-      const defs = index.get(e.name) ?? [];
-      defs.push({ arch: archOfPath(path), conditions: [...e.enclosing, ...e.dependsOn] });
-      index.set(e.name, defs);
+      const defs = definitions.get(e.name) ?? [];
+      const hasDefault = e.defaults.some((d) => !(d.value.type === "sym" && d.value.name === "n"));
+      defs.push({ arch: archOfPath(path), conditions: [...e.enclosing, ...e.dependsOn], hasDefault });
+      definitions.set(e.name, defs);
     }
   }
+  return { definitions, selected };
+}
+
+const indexes = new Map<string, TreeIndex>();
+function treeIndex(dir: string): TreeIndex {
+  let index = indexes.get(dir);
+  if (!index) {
+    index = buildIndex(dir);
+    indexes.set(dir, index);
+  }
   return index;
+}
+
+/**
+ * True when a symbol left out of a defconfig is n there: it has no default and nothing selects or implies it,
+ * so `make savedefconfig` leaves it out exactly when it is n.
+ */
+export function absentMeansN(dir: string, name: string): boolean {
+  const index = treeIndex(dir);
+  const defs = index.definitions.get(name);
+  return !!defs && !index.selected.has(name) && defs.every((d) => !d.hasDefault);
 }
 
 /**
@@ -85,10 +116,9 @@ function buildIndex(dir: string): Map<string, Definition[]> {
  * Anything else stays unknown: the user (or a defconfig) decides.
  */
 export function treeResolver(dir: string): SymbolResolver {
-  let index: Map<string, Definition[]> | undefined;
   const memo = new Map<string, 0 | undefined>();
   const resolve: SymbolResolver = (name: string, arch: ArchInfo) => {
-    index ??= buildIndex(dir);
+    const index = treeIndex(dir).definitions;
     const key = `${arch.dir}\0${name}`;
     if (memo.has(key)) return memo.get(key);
     memo.set(key, undefined); // breaks dependency cycles
@@ -110,4 +140,16 @@ export function treeResolver(dir: string): SymbolResolver {
     return result;
   };
   return resolve;
+}
+
+/** "6.12.118" from the tree's top-level Makefile, or undefined when it cannot be read. */
+export function treeKernelVersion(dir: string): string | undefined {
+  try {
+    const make = readFileSync(join(dir, "Makefile"), "utf8");
+    const field = (name: string) => new RegExp(`^${name}\\s*=\\s*(\\S*)`, "m").exec(make)?.[1];
+    const [v, p, s] = [field("VERSION"), field("PATCHLEVEL"), field("SUBLEVEL")];
+    return v && p ? `${v}.${p}.${s ?? 0}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

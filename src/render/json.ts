@@ -10,6 +10,16 @@ export interface JsonArchChange {
   arch: string;
   before: string;
   after: string;
+  /** Only for the configurations in which it changes, in words ("INTEL_IOMMU=y"); absent when it always does. */
+  when?: string;
+  /** The change in one sentence, with what the recorded Kconfig facts say of the symbols `when` names. */
+  summary?: string;
+}
+
+/** An architecture left out of perArch, and why. */
+export interface JsonArchNote {
+  arch: string;
+  reason: string;
 }
 
 export interface JsonArgument {
@@ -29,6 +39,10 @@ export interface JsonFinding {
   message: string;
   /** Exactly the architectures whose effective default changes. */
   perArch: JsonArchChange[];
+  /** Architectures whose Kconfig value moves without effect there (choice hidden, IOMMU_DMA n); may be absent. */
+  unaffected?: JsonArchNote[];
+  /** Architectures on which the entry becomes visible or hidden; may be absent. */
+  visibility?: JsonArchNote[];
   arguments: JsonArgument[];
 }
 
@@ -94,7 +108,18 @@ function toJsonFinding(finding: Finding): JsonFinding {
     line: finding.line,
     title: finding.title,
     message: finding.message,
-    perArch: changedRows(finding).map((row) => ({ arch: row.arch, before: row.before, after: row.after })),
+    perArch: changedRows(finding).map((row) => ({
+      arch: row.arch,
+      before: row.before,
+      after: row.after,
+      ...(row.when ? { when: row.when } : {}),
+      // Only where it says more than the row itself (a condition, what the facts say, defconfig results).
+      ...(row.summary && row.summary !== `${row.arch}: ${row.before} → ${row.after}`
+        ? { summary: row.summary }
+        : {}),
+    })),
+    ...(finding.unaffected?.length ? { unaffected: finding.unaffected } : {}),
+    ...(finding.visibility?.length ? { visibility: finding.visibility } : {}),
     arguments: finding.arguments.map((a) => ({
       category: a.category,
       text: a.text,

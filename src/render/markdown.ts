@@ -162,7 +162,8 @@ function archTable(rows: ArchResult[], short: (value: string) => string, withCha
       code(short(row.before), true),
       code(short(row.after), true),
     ];
-    if (withChangedColumn) cells.push(row.changed ? "**yes**" : "no");
+    if (withChangedColumn)
+      cells.push(row.changed ? (row.when ? `**when ${escapeInline(row.when)}**` : "**yes**") : "no");
     return `| ${cells.join(" | ")} |`;
   });
   return [header, rule, ...lines].join("\n");

@@ -125,7 +125,7 @@ function findingHeadline(finding: Finding, paint: Paint): string {
 function archTable(rows: ArchResult[], paint: Paint): string {
   const cells = [
     ["arch", "before", "after", "changed"],
-    ...rows.map((r) => [r.arch, r.before, r.after, r.changed ? "yes" : "no"]),
+    ...rows.map((r) => [r.arch, r.before, r.after, r.changed ? (r.when ? `when ${r.when}` : "yes") : "no"]),
   ];
   const widths = [0, 1, 2].map((col) => Math.max(...cells.map((row) => row[col]!.length)));
   const lines = cells.map((row) =>

@@ -1,5 +1,7 @@
 import { analyzeKconfigFile, type EntryChange, type RecordedBlock } from "../kconfig/analyze.js";
+import type { DefconfigSource } from "../kconfig/defconfigs.js";
 import type { SymbolResolver } from "../kconfig/effective.js";
+import { bundledFacts, factsResolver, firstOf, type KconfigFacts } from "../kconfig/facts.js";
 import type { FileDiff, FileSource, InputItem, Patch, PatchReview, Review } from "../model.js";
 import type { RuleContext } from "../rules/context.js";
 import { evaluateRule } from "../rules/evaluate.js";
@@ -12,6 +14,13 @@ export interface ReviewOptions {
   files?: FileSource;
   /** Resolves driver symbols per architecture (from a kernel tree's `depends on`). */
   resolver?: SymbolResolver;
+  /**
+   * Kconfig facts recorded from a kernel tree (which drivers can be enabled on which architecture): the bundled
+   * rules/kconfig-facts.json when undefined; null for none (a tree of another kernel version).
+   */
+  facts?: KconfigFacts | null;
+  /** With a kernel tree: each architecture's defconfig files, for per-defconfig results. */
+  defconfigs?: DefconfigSource;
 }
 
 function recordedBlocks(rules: readonly Rule[]): RecordedBlock[] {
@@ -24,10 +33,13 @@ function recordedBlocks(rules: readonly Rule[]): RecordedBlock[] {
 export function reviewPatch(patch: Patch, opts: ReviewOptions): PatchReview {
   const cache = new Map<FileDiff, EntryChange[]>();
   const recorded = recordedBlocks(opts.rules);
+  const facts = opts.facts === null ? undefined : (opts.facts ?? bundledFacts());
   const ctx: RuleContext = {
     patch,
     files: opts.files,
-    resolver: opts.resolver,
+    resolver: firstOf(facts && factsResolver(facts), opts.resolver),
+    facts,
+    defconfigs: opts.defconfigs,
     kconfigChanges(file) {
       let changes = cache.get(file);
       if (!changes) {

@@ -1,6 +1,9 @@
 import type { EntryChange } from "../kconfig/analyze.js";
+import type { DefconfigSource } from "../kconfig/defconfigs.js";
 import type { SymbolResolver } from "../kconfig/effective.js";
+import type { KconfigFacts } from "../kconfig/facts.js";
 import type {
+  ArchNote,
   ArchResult,
   EvaluationBasis,
   FileDiff,
@@ -15,6 +18,10 @@ export interface RuleContext {
   patch: Patch;
   files?: FileSource;
   resolver?: SymbolResolver;
+  /** Kconfig facts recorded from a kernel tree (rules/kconfig-facts.json), for explaining driver symbols. */
+  facts?: KconfigFacts;
+  /** With a kernel tree: each architecture's defconfig files. */
+  defconfigs?: DefconfigSource;
   kconfigChanges(file: FileDiff): EntryChange[];
 }
 
@@ -25,11 +32,15 @@ export interface Hit {
   side: "new" | "old";
   subject?: string;
   table: ArchResult[];
+  unaffected?: ArchNote[];
+  visibility?: ArchNote[];
   basis?: EvaluationBasis;
   quote: HunkLine[];
   changed: HunkLine[];
   /** Values for the rule's message placeholders. */
   vars: Record<string, string>;
+  /** The patch moves the entry's Kconfig value but no architecture's effective default: the rule's messageNoEffect. */
+  noEffect?: boolean;
   /** Lowers the rule's severity (e.g. a change that moves no architecture is at most info). */
   severityCap?: Severity;
 }
@@ -37,7 +48,7 @@ export interface Hit {
 export function describeChanges(table: readonly ArchResult[]): { changes: string; changedArches: string } {
   const rows = table.filter((r) => r.changed);
   return {
-    changes: rows.map((r) => `${r.arch}: ${r.before} → ${r.after}`).join("; "),
+    changes: rows.map((r) => r.summary ?? `${r.arch}: ${r.before} → ${r.after}`).join("; "),
     changedArches: listWords(rows.map((r) => r.arch)),
   };
 }

@@ -36,12 +36,14 @@ export function evaluateRule(rule: Rule, ctx: RuleContext): Finding[] {
     rule: rule.id,
     severity: cap(rule.severity as Severity, hit.severityCap),
     title: rule.title,
-    message: fillTemplate(rule.message, hit.vars),
+    message: fillTemplate((hit.noEffect && rule.messageNoEffect) || rule.message, hit.vars),
     path: hit.path,
     line: hit.line,
     side: hit.side,
     subject: hit.subject,
     table: hit.table,
+    ...(hit.unaffected?.length ? { unaffected: hit.unaffected } : {}),
+    ...(hit.visibility?.length ? { visibility: hit.visibility } : {}),
     basis: hit.basis,
     // The thread digest's cue patterns stay in the rule; a finding carries only the argument itself.
     arguments: rule.arguments.map(({ cues: _cues, ...a }) => ({

@@ -148,6 +148,28 @@ const matchSchema = z
      * the choice was renamed over time.
      */
     choice: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /**
+     * kconfig-choice-default: the choice is recognised by its members, whatever its prompt: a member symbol, or the
+     * target of one of its defaults, matching one of these globs (`*` for any run of characters), e.g.
+     * "IOMMU_DEFAULT_*". A hunk that shows only some of the choice still names its members in its defaults.
+     */
+    members: z.array(z.string().regex(/^[A-Za-z0-9_*]+$/)).optional(),
+    /**
+     * kconfig-choice-default: groups of member symbols that are the same default under another name (a rename
+     * such as IOMMU_DEFAULT_LAZY → IOMMU_DEFAULT_DMA_LAZY). A change between them is no effective change.
+     */
+    equivalent: z.array(z.array(z.string().regex(/^[A-Za-z0-9_]+$/)).min(2)).optional(),
+    /**
+     * kconfig-choice-default: a config symbol without which the choice has no effect on an architecture (the
+     * IOMMU core forces identity domains without IOMMU_DMA since v6.7). Read from the same file's text when the
+     * whole file is known (a tree, the forge, the rule's recorded upstream block); never guessed.
+     */
+    effectRequires: z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/)
+      .optional(),
+    /** kconfig-default: skip choices whose members match these globs (left to the choice's own rule). */
+    excludeChoiceMembers: z.array(z.string().regex(/^[A-Za-z0-9_*]+$/)).optional(),
     /** kconfig-default: the config symbols watched; config-setting: the CONFIG_ symbols (without CONFIG_). */
     symbols: z.array(z.string().regex(/^[A-Za-z0-9_]+$/)).optional(),
     /** kconfig-default: skip these symbols / choices (the generic rule leaves the IOMMU choice to its own rule). */
@@ -182,6 +204,12 @@ export const ruleSchema = z
      * Filled in per finding. Placeholders: {subject} {path} {changes} {changedArches} {matched} {basis}.
      */
     message: z.string().min(5),
+    /**
+     * Kconfig kinds: the message when the patch moves the entry's Kconfig value but no architecture's effective
+     * default (a rename, a change only where the entry has no effect, a change of visibility). Such a finding is at
+     * most info. Without it, those patches get no finding.
+     */
+    messageNoEffect: z.string().min(5).optional(),
     upstream: upstreamSchema.optional(),
     /** Run the commit-message checks on patches this rule flags. */
     claims: z.boolean().default(true),
@@ -191,11 +219,11 @@ export const ruleSchema = z
   .strict()
   .superRefine((rule, ctx) => {
     const m = rule.match;
-    if (m.kind === "kconfig-choice-default" && !m.choice)
+    if (m.kind === "kconfig-choice-default" && !m.choice && !m.members?.length)
       ctx.addIssue({
         code: "custom",
-        path: ["match", "choice"],
-        message: "required for kind kconfig-choice-default",
+        path: ["match", "members"],
+        message: "kind kconfig-choice-default needs members (or choice prompts)",
       });
     if ((m.kind === "c-code" || m.kind === "config-setting") && !m.patterns?.length && !m.symbols?.length)
       ctx.addIssue({ code: "custom", path: ["match", "patterns"], message: `required for kind ${m.kind}` });

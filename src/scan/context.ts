@@ -2,7 +2,7 @@
 // plain data that can be sent to a worker.
 
 import { compileWatch } from "../ingest/watch.js";
-import { treeFileSource, treeResolver } from "../kconfig/tree.js";
+import { treeReviewOptions } from "../kconfig/tree-review.js";
 import type { Rule } from "../rules/load.js";
 import type { Limits } from "./limits.js";
 import type { ReviewContext } from "./review-piece.js";
@@ -17,10 +17,7 @@ export interface ContextInit {
 
 export function createReviewContext(init: ContextInit): ReviewContext {
   const ctx: ReviewContext = { rules: init.rules, watch: compileWatch(init.rules), limits: init.limits };
-  if (init.tree) {
-    ctx.files = treeFileSource(init.tree);
-    ctx.resolver = treeResolver(init.tree);
-  }
+  if (init.tree) Object.assign(ctx, treeReviewOptions(init.tree));
   if (init.verifyPrefilter) ctx.verifyPrefilter = true;
   return ctx;
 }

@@ -13,7 +13,9 @@ import {
 } from "../ingest/prefilter.js";
 import type { InputPiece } from "../ingest/stream.js";
 import type { Watch } from "../ingest/watch.js";
+import type { DefconfigSource } from "../kconfig/defconfigs.js";
 import type { SymbolResolver } from "../kconfig/effective.js";
+import type { KconfigFacts } from "../kconfig/facts.js";
 import type { FileSource, InputItem, PatchReview } from "../model.js";
 import { errorMessage } from "../parse/errors.js";
 import { diffToItem, messageToItem } from "../parse/patch.js";
@@ -29,6 +31,8 @@ export interface ReviewContext {
   limits: Limits;
   files?: FileSource;
   resolver?: SymbolResolver;
+  facts?: KconfigFacts | null;
+  defconfigs?: DefconfigSource;
   /** Also run the full path on what the prefilter settles, and say whether both agree (slow; for tests). */
   verifyPrefilter?: boolean;
 }

@@ -41,13 +41,35 @@ describe.each(rules.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
     const expectFile = file.replace(/\.patch$/, ".expect.json");
     if (existsSync(expectFile)) {
       const expected = JSON.parse(readFileSync(expectFile, "utf8")) as {
-        perArch: { arch: string; before: string; after: string }[];
+        perArch: { arch: string; before: string; after: string; when?: string }[];
+        /** The finding's severity, when it is not the rule's (a change with no effect is info). */
+        severity?: string;
+        /** Architectures reported apart, as not affected. */
+        unaffected?: string[];
+        /** Architectures on which the entry's visibility changes. */
+        visibility?: string[];
       };
+      // `when` is compared only where the expectation gives it.
       const perArch = findings.flatMap((f) =>
-        f.table.filter((r) => r.changed).map(({ arch, before, after }) => ({ arch, before, after })),
+        f.table
+          .filter((r) => r.changed)
+          .map(({ arch, before, after, when }) => ({ arch, before, after, ...(when ? { when } : {}) })),
       );
+      const expectedRows = expected.perArch.map((r) => ({
+        ...r,
+        ...(r.when
+          ? {}
+          : perArch.find((p) => p.arch === r.arch && p.when)
+            ? { when: expect.any(String) }
+            : {}),
+      }));
       const byArch = (a: { arch: string }, b: { arch: string }) => a.arch.localeCompare(b.arch);
-      expect(perArch.sort(byArch)).toEqual([...expected.perArch].sort(byArch));
+      expect(perArch.sort(byArch)).toEqual([...expectedRows].sort(byArch));
+      if (expected.severity) expect(findings.map((f) => f.severity)).toEqual([expected.severity]);
+      if (expected.unaffected)
+        expect(findings.flatMap((f) => f.unaffected ?? []).map((n) => n.arch)).toEqual(expected.unaffected);
+      if (expected.visibility)
+        expect(findings.flatMap((f) => f.visibility ?? []).map((n) => n.arch)).toEqual(expected.visibility);
     }
   });
 

@@ -62,9 +62,9 @@ describe("loadRules", () => {
     const e = loadError({ bad: GOOD.replace('["iommu_set_dma_strict\\\\("]', '["(unclosed"]') });
     expect(e.message).toMatch(/match\.patterns\.0: not a valid regular expression/);
   });
-  test("a choice rule without its choice is rejected", () => {
+  test("a choice rule with neither members nor prompts is rejected", () => {
     const e = loadError({ bad: GOOD.replace("kind: c-code", "kind: kconfig-choice-default") });
-    expect(e.message).toMatch(/match\.choice: required/);
+    expect(e.message).toMatch(/match\.members: kind kconfig-choice-default needs members/);
   });
   test("broken YAML gives the line", () => {
     const e = loadError({ bad: "id: [unclosed\n" });

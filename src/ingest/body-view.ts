@@ -35,7 +35,9 @@ const DIFF_LINE_STARTS = [Buffer.from("diff --git "), Buffer.from("+++ ")];
  */
 export function plainBodyLacksDiff(message: Buffer, fields: HeaderFields): boolean {
   const layout = layoutOf(fields.contentFields);
-  if (!layout || layout.base64 || !ASCII_TRANSPARENT.test(layout.decoder.encoding)) return false;
+  // Unflowing removes stuffed spaces, so a flowed body's bytes cannot vouch for its line starts.
+  if (!layout || layout.base64 || layout.flowed || !ASCII_TRANSPARENT.test(layout.decoder.encoding))
+    return false;
   return !showsDiffLine(message, fields.bodyStart, layout.decoder.encoding === "utf-8");
 }
 

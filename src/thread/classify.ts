@@ -39,6 +39,8 @@ function categoriesOf(sentence: string, book: CueBook): Map<ArgumentCategory, Ca
     const hit = arg.cues.match(sentence);
     if (!hit) continue;
     const entry = found.get(arg.category);
+    // Twins (one argument worded for two rules) are one argument: the first that matches stands for both.
+    if (entry && book.twinsOf(arg.id).some((id) => entry.argumentIds.includes(id))) continue;
     if (entry) entry.argumentIds.push(arg.id);
     else found.set(arg.category, { argumentIds: [arg.id], hit });
   }

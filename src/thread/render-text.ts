@@ -5,6 +5,8 @@ import { CATEGORY_LABELS, joinList, plural } from "../render/common.js";
 import { wrap } from "../render/wrap.js";
 import type { Byline, ThreadDigest } from "./digest.js";
 import {
+  analysedNote,
+  NO_RULE_FIRED,
   DIGEST_TITLE,
   day,
   firstSentence,
@@ -54,11 +56,7 @@ function header(digest: ThreadDigest): string {
     ? `<${root.messageId}>${by ? ` (${by})` : ""}`
     : `<${root.messageId}> (not in the input)`;
   lines.push(wrap(where, WIDTH));
-  lines.push(
-    digest.replies === 0
-      ? "No replies yet."
-      : wrap(`${plural(digest.replies, "reply", "replies")} from ${joinList(digest.participants)}.`, WIDTH),
-  );
+  lines.push(wrap(analysedNote(digest, joinList(digest.participants)), WIDTH));
   return lines.join("\n");
 }
 
@@ -100,6 +98,7 @@ function questions(digest: ThreadDigest): string[] {
 }
 
 function pending(digest: ThreadDigest): string[] {
+  if (digest.rulesBasis === "none") return [wrap(NO_RULE_FIRED, WIDTH)];
   if (digest.notYetDiscussed.length === 0) {
     return [wrap(`Not yet discussed: nothing; every one of the ${rulesNote(digest)} has come up.`, WIDTH)];
   }

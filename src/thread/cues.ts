@@ -192,7 +192,9 @@ function twinGroups(rules: readonly Rule[]): Map<string, Set<string>> {
 export function unknownTwins(rules: readonly Rule[]): string[] {
   const ids = new Set(rules.flatMap((r) => r.arguments.map((a) => a.id)));
   return rules.flatMap((r) =>
-    r.arguments.flatMap((a) => (a.twins ?? []).filter((t) => !ids.has(t)).map((t) => `${r.file}: ${a.id} -> ${t}`)),
+    r.arguments.flatMap((a) =>
+      (a.twins ?? []).filter((t) => !ids.has(t)).map((t) => `${r.file}: ${a.id} -> ${t}`),
+    ),
   );
 }
 

@@ -64,7 +64,8 @@ export const NO_RULE_FIRED = "Not yet discussed: not listed; no rule fired on th
 /** The header's count of messages analysed: the replies, and the opener when it is not a patch. */
 export function analysedNote(digest: ThreadDigest, participants: string): string {
   const replies = digest.replies === 0 ? "No replies yet" : `${plural(digest.replies, "reply", "replies")}`;
-  if (!digest.root.analysed) return digest.replies === 0 ? "No replies yet." : `${replies} from ${participants}.`;
+  if (!digest.root.analysed)
+    return digest.replies === 0 ? "No replies yet." : `${replies} from ${participants}.`;
   const from = digest.replies === 0 ? "" : ` from ${participants}`;
   return `${replies}${from}; the opening message is not a patch and is read like a reply.`;
 }

@@ -5,12 +5,12 @@ import { code, escapeInline } from "../render/markdown-escape.js";
 import type { Byline, ThreadDigest } from "./digest.js";
 import {
   analysedNote,
-  NO_RULE_FIRED,
   DIGEST_TITLE,
   day,
   firstSentence,
   hasRaisedAnything,
   isHttpLink,
+  NO_RULE_FIRED,
   pendingByCategory,
   rulesNote,
   who,
@@ -82,7 +82,8 @@ function questionsBlock(digest: ThreadDigest): string[] {
 }
 
 function pendingBlock(digest: ThreadDigest, foldOver: number): string[] {
-  if (digest.rulesBasis === "none") return [NO_RULE_FIRED.replace(/^Not yet discussed/, "**Not yet discussed**")];
+  if (digest.rulesBasis === "none")
+    return [NO_RULE_FIRED.replace(/^Not yet discussed/, "**Not yet discussed**")];
   if (digest.notYetDiscussed.length === 0) {
     return [
       `**Not yet discussed**: nothing; every one of the ${escapeInline(rulesNote(digest))} has come up.`,

@@ -6,11 +6,11 @@ import { wrap } from "../render/wrap.js";
 import type { Byline, ThreadDigest } from "./digest.js";
 import {
   analysedNote,
-  NO_RULE_FIRED,
   DIGEST_TITLE,
   day,
   firstSentence,
   hasRaisedAnything,
+  NO_RULE_FIRED,
   pendingByCategory,
   rulesNote,
   who,

@@ -1,7 +1,7 @@
 // The digest as plain text for a mail to the list: ASCII punctuation, prose wrapped at 72 columns, list items
 // hanging under their dash, Message-Ids in angle brackets.
 
-import { CATEGORY_LABELS, joinList, plural } from "../render/common.js";
+import { CATEGORY_LABELS, joinList } from "../render/common.js";
 import { wrap } from "../render/wrap.js";
 import type { Byline, ThreadDigest } from "./digest.js";
 import {

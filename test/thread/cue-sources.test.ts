@@ -7,8 +7,8 @@ import { DEFAULT_RULES_DIR } from "../../src/rules/defaults.js";
 import { loadRules } from "../../src/rules/load.js";
 import { analyseReply } from "../../src/thread/classify.js";
 import { buildCueBook } from "../../src/thread/cues.js";
-import { splitSentences } from "../../src/thread/sentences.js";
 import { readMailMessage } from "../../src/thread/read-mail.js";
+import { splitSentences } from "../../src/thread/sentences.js";
 import { corpusMessages, corpusUnavailable } from "./corpus.js";
 
 const rules = loadRules(DEFAULT_RULES_DIR);
@@ -24,7 +24,9 @@ function cuesMatch(id: string, sentences: readonly string[]): boolean {
 const bareId = (where: string) => where.replace(/^<|>$/g, "");
 
 describe("cues match their own source", () => {
-  const excerpts = args.flatMap((a) => (a.sources ?? []).map((s) => ({ ...a, excerpt: s.excerpt, at: s.where })));
+  const excerpts = args.flatMap((a) =>
+    (a.sources ?? []).map((s) => ({ ...a, excerpt: s.excerpt, at: s.where })),
+  );
 
   test("every sources: excerpt is matched by its argument's cues", () => {
     const missed = excerpts

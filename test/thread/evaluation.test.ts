@@ -62,6 +62,7 @@ describe("classifier against hand labels", () => {
           `${title}: ${set.length} threads, ${replies} replies\n${scoreTable(scoreCategories(set))}\n`,
         );
       }
+      process.stdout.write(`blind round mistakes:\n${mistakes(blind).join("\n")}\n`);
     }
   }, 60_000);
 
@@ -83,16 +84,19 @@ describe("classifier against hand labels", () => {
     }
   });
 
-  test("per-category precision and recall stay above their floors", () => {
-    if (outcomes.length === 0) return;
-    const failing = scoreCategories(outcomes).filter(
+  // The blind round is reported (THREAD_EVAL_TABLE=1), not held to floors: cues tuned until it passed would
+  // make it one more in-sample set.
+  test("per-category precision and recall on the tuned set stay above their floors", () => {
+    const tuned = outcomes.filter((o) => !isBlindRound(o));
+    if (tuned.length === 0) return;
+    const failing = scoreCategories(tuned).filter(
       (s) =>
         (s.precision !== undefined && s.precision < FLOORS[s.category].precision) ||
         (s.recall !== undefined && s.recall < FLOORS[s.category].recall),
     );
     expect({
       failing: failing.map((s) => s.category),
-      mistakes: failing.length ? mistakes(outcomes) : [],
+      mistakes: failing.length ? mistakes(tuned) : [],
     }).toEqual({
       failing: [],
       mistakes: [],

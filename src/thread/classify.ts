@@ -52,6 +52,9 @@ function categoriesOf(sentence: string, book: CueBook): Map<ArgumentCategory, Ca
   return found;
 }
 
+/** Pasted tool output (a boot log line, git progress) says nothing of its own, whatever words it holds. */
+const TOOL_OUTPUT = /\[\s*\d+\.\d{6}\]|\(\d+\/\d+\)(?:,\s*(?:done|\d))?/;
+
 export function sentencesOf(reply: ReplyText): string[] {
   return reply.paragraphs.flatMap((p) => splitSentences(p.text));
 }
@@ -63,6 +66,7 @@ export function analyseReply(message: ThreadMessage, book: CueBook): ReplyAnalys
   const statements: Statement[] = [];
   const alternatives: AlternativeMention[] = [];
   for (const sentence of sentences) {
+    if (TOOL_OUTPUT.test(sentence)) continue;
     for (const [category, { argumentIds, hit }] of categoriesOf(sentence, book)) {
       statements.push({ ...who, category, argumentIds, sentence, keyPhrase: keyPhrase(sentence, hit) });
     }

@@ -118,3 +118,17 @@ describe("evidence means a measurement tied to strictness, a flush or IOPS", () 
     expect(evidence.match(sentence)).toBeUndefined();
   });
 });
+
+describe("pasted tool output", () => {
+  test("a boot-log line or git progress is never classified, whatever words it holds", () => {
+    const log = [
+      "[    0.000000] Kernel command line: console=ttyS0 iommu.strict=0 iommu=pt",
+      "Receiving objects: 100% (125712/125712), done.",
+    ].join("\n");
+    const digest = digestOf([root(), reply("ada-log@example.org", log)], [], "none");
+    expect(digest.categories.flatMap((c) => c.raised)).toEqual([]);
+    const own = "Booting with iommu.strict=0 on the command line already gives you lazy mode.";
+    const credited = digestOf([root(), reply("ada-own@example.org", own)], [], "none");
+    expect(credited.categories.find((c) => c.category === "alternatives")!.raised).toHaveLength(1);
+  });
+});

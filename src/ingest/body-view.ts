@@ -36,14 +36,20 @@ const DIFF_LINE_STARTS = [Buffer.from("diff --git "), Buffer.from("+++ ")];
 export function plainBodyLacksDiff(message: Buffer, fields: HeaderFields): boolean {
   const layout = layoutOf(fields.contentFields);
   if (!layout || layout.base64 || !ASCII_TRANSPARENT.test(layout.decoder.encoding)) return false;
-  return !showsDiffLine(message, fields.bodyStart, layout.decoder.encoding === "utf-8");
+  return !showsDiffLine(message, fields.bodyStart, layout.decoder.encoding === "utf-8", !!layout.flowed);
 }
 
-/** Whether the bytes from `start` have a line starting "diff --git " or "+++ " (see startsLine). */
-function showsDiffLine(message: Buffer, start: number, utf8: boolean): boolean {
+/**
+ * Whether the bytes from `start` have a line starting "diff --git " or "+++ " (see startsLine). Unflowing
+ * (RFC 3676) only joins a line to the one before it and removes one stuffed space, so in a flowed body such a
+ * decoded line starts a raw line, perhaps after one space.
+ */
+function showsDiffLine(message: Buffer, start: number, utf8: boolean, flowed: boolean): boolean {
   for (const needle of DIFF_LINE_STARTS) {
     for (let at = message.indexOf(needle, start); at >= 0; at = message.indexOf(needle, at + 1)) {
       if (startsLine(message, at, start, utf8)) return true;
+      if (flowed && at > start && message[at - 1] === 0x20 && startsLine(message, at - 1, start, utf8))
+        return true;
     }
   }
   return false;

@@ -18,6 +18,9 @@ export interface HeaderFields {
   subject: string;
   /** The raw value of the first From field, when not empty. */
   from?: string;
+  /** The raw values of the first Reply-To and X-Original-From fields (parse/dmarc.ts reads them). */
+  replyTo?: string;
+  originalFrom?: string;
   /** The decoded value of the first Message-ID field, when not empty. */
   messageId?: string;
   /** The message has a From, Subject, Date or Message-ID field (else the full path rejects it). */
@@ -48,6 +51,8 @@ const FIELD_NAMES = [
   "content-type",
   "content-transfer-encoding",
   "content-disposition",
+  "reply-to",
+  "x-original-from",
 ];
 const KNOWN_FIELDS = new Set(["from", "subject", "date", "message-id"]);
 
@@ -84,6 +89,8 @@ export function readFieldBlock(
     bodyStart: block.bodyStart,
     subject: "",
     from: undefined,
+    replyTo: undefined,
+    originalFrom: undefined,
     messageId: undefined,
     hasKnownField: false,
     contentType: undefined,
@@ -130,6 +137,12 @@ function readField(fields: HeaderFields, name: string, value: string): void {
     case "content-disposition":
       fields.contentDisposition = value;
       break;
+    case "reply-to":
+      if (value) fields.replyTo = value;
+      break;
+    case "x-original-from":
+      if (value) fields.originalFrom = value;
+      break;
   }
 }
 
@@ -149,7 +162,17 @@ function decodeValue(value: string): string {
  */
 function fieldIndex(head: string, start: number, lineEnd: number, end: number): number {
   const first = head.charCodeAt(start) | 0x20;
-  if (first !== 0x73 && first !== 0x66 && first !== 0x6d && first !== 0x64 && first !== 0x63) return -1;
+  // s, f, m, d, c, r, x: the first letters of FIELD_NAMES.
+  if (
+    first !== 0x73 &&
+    first !== 0x66 &&
+    first !== 0x6d &&
+    first !== 0x64 &&
+    first !== 0x63 &&
+    first !== 0x72 &&
+    first !== 0x78
+  )
+    return -1;
   const colon = head.indexOf(":", start);
   if (colon < 0 || colon >= end) return -1;
   if (colon > lineEnd) {

@@ -9,6 +9,7 @@
 
 import { addressParser } from "postal-mime";
 import type { InputItem, Person } from "../model.js";
+import { unmungedAuthor } from "../parse/dmarc.js";
 import { messageIds } from "../parse/mail.js";
 import { isPullRequestSubject, splitInBodyHeaders } from "../parse/patch.js";
 import { type ParsedSubject, parseSubject } from "../parse/subject.js";
@@ -149,9 +150,19 @@ function identityOf(fields: HeaderFields, inBodyAuthor: Person | undefined): Ide
   const identity: Identity = { subject: fields.subject };
   const messageId = fields.messageId !== undefined ? messageIds(fields.messageId)[0] : undefined;
   if (messageId) identity.messageId = messageId;
-  const author = inBodyAuthor ?? firstPerson(fields.from);
+  const author = inBodyAuthor ?? headerAuthor(fields);
   if (author) identity.author = author;
   return identity;
+}
+
+/** As parse/mail.ts: From, or the author behind a DMARC-rewritten From (parse/dmarc.ts). */
+function headerAuthor(fields: HeaderFields): Person | undefined {
+  const from = firstPerson(fields.from);
+  if (!from) return undefined;
+  return unmungedAuthor(from, {
+    originalFrom: fields.originalFrom,
+    replyTo: firstPerson(fields.replyTo),
+  });
 }
 
 /**

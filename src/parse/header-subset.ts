@@ -17,6 +17,8 @@ const READ_FIELDS = new Set([
   "content-type",
   "content-transfer-encoding",
   "content-disposition",
+  "reply-to",
+  "x-original-from",
 ]);
 const FIELD_NAME = /^([\x21-\x39\x3b-\x7e]+)[ \t]*:/;
 

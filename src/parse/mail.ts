@@ -3,7 +3,9 @@
 
 import PostalMime, { type Address, type Attachment, type Email } from "postal-mime";
 import type { Person } from "../model.js";
+import { unmungedAuthor } from "./dmarc.js";
 import { errorMessage } from "./errors.js";
+import { decodeFlowed, type FlowedParams, flowedParams } from "./flowed.js";
 import { readFieldsOnly } from "./header-subset.js";
 import { decodePlainBody, plainBodyLayout } from "./plain-body.js";
 
@@ -46,16 +48,21 @@ export async function parseMessage(raw: Buffer | string): Promise<ParsedMessage>
   const message = withoutEnvelopeLine(typeof raw === "string" ? Buffer.from(raw, "utf8") : raw);
   checkLooksLikeMail(message);
   const plain = plainBodyLayout(message);
+  const unflowed = plain ? undefined : withoutFlowedParam(message);
   let email: Email;
   try {
-    email = await PostalMime.parse(plain ? readFieldsOnly(message.subarray(0, plain.headerEnd)) : message);
+    email = await PostalMime.parse(
+      plain ? readFieldsOnly(message.subarray(0, plain.headerEnd)) : (unflowed?.message ?? message),
+    );
   } catch (error) {
     throw new Error(`cannot decode message: ${errorMessage(error)}`);
   }
   if (!email.headers.some((header) => KNOWN_HEADERS.has(header.key))) {
     throw new Error("not a mail message: no From, Subject, Date or Message-ID header");
   }
-  const body = plain ? decodePlainBody(message.subarray(plain.bodyStart), plain) : readBody(email);
+  const body = plain
+    ? decodePlainBody(message.subarray(plain.bodyStart), plain)
+    : readBody(email, unflowed?.flowed);
   return { headers: readHeaders(email), body };
 }
 
@@ -80,7 +87,10 @@ function readHeaders(email: Email): MailHeaders {
     cc: people(email.cc),
   };
   const from = email.from ? people([email.from])[0] : undefined;
-  if (from) headers.from = from;
+  if (from) {
+    const originalFrom = email.headers.find((h) => h.key === "x-original-from")?.value;
+    headers.from = unmungedAuthor(from, { originalFrom, replyTo: people(email.replyTo)[0] });
+  }
   if (email.date && /^\d{4}-\d\d-\d\dT/.test(email.date)) headers.date = email.date;
   const messageId = email.messageId ? messageIds(email.messageId)[0] : undefined;
   if (messageId) headers.messageId = messageId;
@@ -109,8 +119,27 @@ function people(addresses: Address[] | undefined): Person[] {
   return result;
 }
 
-function readBody(email: Email): string {
+/**
+ * A MIME message whose Content-Type fields say format=flowed, with the parameter renamed so that postal-mime
+ * leaves the text as sent and parse/flowed.ts unflows it (keeping quote depths apart); undefined when none does.
+ * The first flowed part's delsp applies to the whole text.
+ */
+function withoutFlowedParam(message: Buffer): { message: Buffer; flowed: FlowedParams } | undefined {
+  const text = message.toString("latin1");
+  if (!/format\s*=\s*"?flowed/i.test(text)) return undefined;
+  let flowed: FlowedParams | undefined;
+  const rewritten = text.replace(/^content-type[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*/gim, (field) => {
+    const params = flowedParams(field.replace(/\r?\n[ \t]+/g, " "));
+    if (!params) return field;
+    flowed ??= params;
+    return field.replace(/(format\s*=\s*"?)flowed/i, "$1fixed");
+  });
+  return flowed ? { message: Buffer.from(rewritten, "latin1"), flowed } : undefined;
+}
+
+function readBody(email: Email, flowed?: FlowedParams): string {
   let body = email.text ?? "";
+  if (flowed) body = decodeFlowed(body.replace(/\r\n/g, "\n"), flowed);
   for (const attachment of email.attachments) {
     const patch = patchText(attachment);
     if (patch === undefined) continue;

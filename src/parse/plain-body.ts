@@ -4,6 +4,7 @@
 // decoding beyond their charset, so parseMessage hands postal-mime only their header block.
 
 import { TextDecoder } from "node:util";
+import { decodeFlowed, type FlowedParams, flowedParams } from "./flowed.js";
 
 export interface PlainBodyLayout {
   /** End of the header block, its last line ending included. */
@@ -12,6 +13,8 @@ export interface PlainBodyLayout {
   bodyStart: number;
   decoder: TextDecoder;
   base64: boolean;
+  /** A format=flowed body (RFC 3676), unflowed by parse/flowed.ts rather than by postal-mime. */
+  flowed?: FlowedParams;
 }
 
 const PLAIN_TRANSFER_ENCODINGS = new Set(["7bit", "8bit", "binary", "base64"]);
@@ -44,12 +47,12 @@ export function plainBodyLayout(message: Buffer): PlainBodyLayout | undefined {
           .toLowerCase(),
       );
       if (name === "charset" && value) charset = value;
-      if (name === "format" && value === "flowed") return undefined;
     }
   }
   const decoder = decoderFor(charset);
   if (!decoder) return undefined;
-  return { ...blankLine, decoder, base64: transferEncoding === "base64" };
+  const flowed = flowedParams(contentType);
+  return { ...blankLine, decoder, base64: transferEncoding === "base64", ...(flowed && { flowed }) };
 }
 
 /** The body decoded, with "\n" line ends, as postal-mime returns it. */
@@ -58,6 +61,7 @@ export function decodePlainBody(body: Buffer, layout: PlainBodyLayout): string {
   if (bytes.length === 0) return "";
   let text = layout.decoder.decode(bytes);
   if (text.includes("\r\n")) text = text.replace(/\r\n/g, "\n");
+  if (layout.flowed) text = decodeFlowed(text, layout.flowed);
   // postal-mime ends every line of an unencoded body with "\n", and returns a base64 body as decoded.
   return layout.base64 || text.endsWith("\n") ? text : `${text}\n`;
 }

@@ -69,6 +69,11 @@ const argumentSchema = z
       )
       .optional(),
     /**
+     * Ids of the same argument worded for other rules (twins): a reply raising one raises them all, so the
+     * thread digest counts them once and never lists a twin of a raised argument as not yet discussed.
+     */
+    twins: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case words joined by '-'")).optional(),
+    /**
      * How a reply that raises this argument reads. An argument id names the same argument in every rule, so
      * the cues may be written on one rule's copy and apply wherever the id appears.
      */

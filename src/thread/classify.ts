@@ -39,6 +39,8 @@ function categoriesOf(sentence: string, book: CueBook): Map<ArgumentCategory, Ca
     const hit = arg.cues.match(sentence);
     if (!hit) continue;
     const entry = found.get(arg.category);
+    // Twins (one argument worded for two rules) are one argument: the first that matches stands for both.
+    if (entry && book.twinsOf(arg.id).some((id) => entry.argumentIds.includes(id))) continue;
     if (entry) entry.argumentIds.push(arg.id);
     else found.set(arg.category, { argumentIds: [arg.id], hit });
   }
@@ -49,6 +51,9 @@ function categoriesOf(sentence: string, book: CueBook): Map<ArgumentCategory, Ca
   }
   return found;
 }
+
+/** Pasted tool output (a boot log line, git progress) says nothing of its own, whatever words it holds. */
+const TOOL_OUTPUT = /\[\s*\d+\.\d{6}\]|\(\d+\/\d+\)(?:,\s*(?:done|\d))?/;
 
 export function sentencesOf(reply: ReplyText): string[] {
   return reply.paragraphs.flatMap((p) => splitSentences(p.text));
@@ -61,6 +66,7 @@ export function analyseReply(message: ThreadMessage, book: CueBook): ReplyAnalys
   const statements: Statement[] = [];
   const alternatives: AlternativeMention[] = [];
   for (const sentence of sentences) {
+    if (TOOL_OUTPUT.test(sentence)) continue;
     for (const [category, { argumentIds, hit }] of categoriesOf(sentence, book)) {
       statements.push({ ...who, category, argumentIds, sentence, keyPhrase: keyPhrase(sentence, hit) });
     }

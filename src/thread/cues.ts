@@ -34,6 +34,8 @@ export interface QuestionCues {
 
 export interface CueBook {
   arguments: ArgumentCues[];
+  /** The argument `id` and its twins (other rules' ids for the same argument), `id` first. */
+  twinsOf(id: string): string[];
   categories: { category: ArgumentCategory; cues: CompiledCues }[];
   alternatives: AlternativeCues[];
   questions: QuestionCues;
@@ -158,6 +160,7 @@ export function buildCueBook(rules: readonly Rule[]): CueBook {
   }
 
   const args = cued.items.map(({ id, cues }) => ({ id, ...texts.get(id)!, cues: compileCues(cues) }));
+  const twins = twinGroups(rules);
   const categories = [...categorySets.entries()].map(([category, sets]) => ({
     category,
     cues: unionCues(sets)!,
@@ -166,10 +169,33 @@ export function buildCueBook(rules: readonly Rule[]): CueBook {
   const ignore = unionCues(questionIgnore);
   return {
     arguments: args,
+    twinsOf: (id) => [id, ...[...(twins.get(id) ?? [])].filter((t) => t !== id)],
     categories,
     alternatives: alternatives.items,
     questions: { ...(cues && { cues }), ...(ignore && { ignore }), minWords },
   };
+}
+
+/** Each argument id with a `twins` link, mapped to its whole group (links are symmetric and transitive). */
+function twinGroups(rules: readonly Rule[]): Map<string, Set<string>> {
+  const groups = new Map<string, Set<string>>();
+  for (const arg of rules.flatMap((r) => r.arguments)) {
+    for (const twin of arg.twins ?? []) {
+      const merged = new Set([...(groups.get(arg.id) ?? [arg.id]), ...(groups.get(twin) ?? [twin])]);
+      for (const id of merged) groups.set(id, merged);
+    }
+  }
+  return groups;
+}
+
+/** `twins` entries that name no argument of `rules`, as "rule file: id -> twin". */
+export function unknownTwins(rules: readonly Rule[]): string[] {
+  const ids = new Set(rules.flatMap((r) => r.arguments.map((a) => a.id)));
+  return rules.flatMap((r) =>
+    r.arguments.flatMap((a) =>
+      (a.twins ?? []).filter((t) => !ids.has(t)).map((t) => `${r.file}: ${a.id} -> ${t}`),
+    ),
+  );
 }
 
 /** Ids of arguments that no rule gives cues for: the digest could never see them raised. */

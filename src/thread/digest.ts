@@ -60,8 +60,11 @@ export interface QuestionDigest extends Byline {
   repliedBy: string[];
 }
 
-/** How the rules whose arguments are expected were chosen. */
-export type RulesBasis = "findings" | "all" | "given";
+/**
+ * How the rules whose arguments are expected were chosen: those that fired on the thread's patches, those the
+ * caller named, or none (no rule fired, so no known argument is listed as not yet discussed).
+ */
+export type RulesBasis = "findings" | "given" | "none";
 
 export interface ThreadDigest {
   version: typeof DIGEST_VERSION;
@@ -74,6 +77,8 @@ export interface ThreadDigest {
     link: string | null;
     /** False when the input lacks the root and only its replies are known. */
     present: boolean;
+    /** The opening message is not a patch (a question, a report) and is analysed like a reply. */
+    analysed: boolean;
   };
   /** Messages in the input. */
   messages: number;
@@ -134,11 +139,26 @@ function raisedItems(analyses: readonly ReplyAnalysis[], category: ArgumentCateg
   return items;
 }
 
-function pendingArguments(rules: readonly Rule[], raised: ReadonlySet<string>): PendingArgument[] {
+/** The Message-Ids an argument cites: its `where` and its sources'. */
+function citedIds(arg: Rule["arguments"][number]): string[] {
+  return [arg.where, ...(arg.sources ?? []).map((s) => s.where)]
+    .filter((w): w is string => !!w)
+    .map((w) => w.replace(/^<|>$/g, ""));
+}
+
+/**
+ * Known arguments of `rules` that the thread has not raised: not matched by any reply (under their own id or a
+ * twin's), and not cited from a message of the thread itself (whose author raised them, cues or not).
+ */
+function pendingArguments(
+  rules: readonly Rule[],
+  raised: ReadonlySet<string>,
+  threadIds: ReadonlySet<string>,
+): PendingArgument[] {
   const pending = new Map<string, PendingArgument>();
   for (const rule of rules) {
     for (const arg of rule.arguments) {
-      if (raised.has(arg.id)) continue;
+      if (raised.has(arg.id) || citedIds(arg).some((id) => threadIds.has(id))) continue;
       const known = pending.get(arg.id);
       if (known) {
         if (!known.rules.includes(rule.id)) known.rules.push(rule.id);
@@ -162,9 +182,15 @@ function pendingArguments(rules: readonly Rule[], raised: ReadonlySet<string>): 
 export function buildDigest(input: DigestInput): DigestResult {
   const { thread, book } = input;
   const replies = replyNodes(thread);
-  const analyses = replies.map((node) => analyseReply(node.message, book));
-  const raisedIds = new Set(analyses.flatMap((a) => a.statements.flatMap((s) => s.argumentIds)));
   const root = thread.root.message;
+  // An opener that is not a patch (a user's question or report) says things of its own, like any reply.
+  const openerAnalysed = !root.placeholder && !root.isPatch;
+  const analysed = openerAnalysed ? [thread.root, ...replies] : replies;
+  const analyses = analysed.map((node) => analyseReply(node.message, book));
+  const raisedIds = new Set(
+    analyses.flatMap((a) => a.statements.flatMap((s) => s.argumentIds.flatMap((id) => book.twinsOf(id)))),
+  );
+  const threadIds = new Set(thread.nodes.filter((n) => !n.message.placeholder).map((n) => n.message.id));
 
   const alternatives = book.alternatives
     .map((alt) => ({
@@ -195,6 +221,7 @@ export function buildDigest(input: DigestInput): DigestResult {
       date: root.date ?? null,
       link: root.link ?? null,
       present: !root.placeholder,
+      analysed: openerAnalysed,
     },
     messages: thread.nodes.filter((n) => !n.message.placeholder).length,
     replies: replies.length,
@@ -206,7 +233,7 @@ export function buildDigest(input: DigestInput): DigestResult {
       label: CATEGORY_LABELS[category],
       raised: raisedItems(analyses, category),
     })),
-    notYetDiscussed: pendingArguments(input.rules, raisedIds),
+    notYetDiscussed: input.rulesBasis === "none" ? [] : pendingArguments(input.rules, raisedIds, threadIds),
     alternatives,
     questions,
   };

@@ -1,5 +1,6 @@
 // Which rules' known arguments a thread is expected to get to: the rules that fire on the thread's own patches.
-// When none fires (a thread the bot was pointed at by hand), every rule is expected, and the digest says so.
+// When none fires (a thread the bot was pointed at by hand), no known argument is expected: listing every rule's
+// arguments as "not yet discussed" would mostly list what the thread is not about. The digest says so in a line.
 
 import { messageToItem } from "../parse/patch.js";
 import { reviewPatch } from "../review/review.js";
@@ -13,7 +14,7 @@ export interface RelevantRules {
 }
 
 function inRuleOrder(ids: ReadonlySet<string>, rules: readonly Rule[]): RelevantRules {
-  if (ids.size === 0) return { rules: [...rules], basis: "all" };
+  if (ids.size === 0) return { rules: [], basis: "none" };
   return { rules: rules.filter((r) => ids.has(r.id)), basis: "findings" };
 }
 

@@ -1,6 +1,7 @@
 // Helpers shared by the digest renderers.
 
 import type { ArgumentCategory } from "../model.js";
+import { plural } from "../render/common.js";
 import type { Byline, PendingArgument, ThreadDigest } from "./digest.js";
 
 export const DIGEST_TITLE = "Discussion so far";
@@ -52,7 +53,19 @@ export function rulesNote(digest: ThreadDigest): string {
       return `known arguments of ${list} (fired on this thread's patches)`;
     case "given":
       return `known arguments of ${list}`;
-    case "all":
-      return "known arguments of every rule (none fired on this thread's patches)";
+    case "none":
+      return "no rule fired on this thread's patches, so no known argument is expected";
   }
+}
+
+/** The one line said instead of a "not yet discussed" list when no rule fired. */
+export const NO_RULE_FIRED = "Not yet discussed: not listed; no rule fired on this thread's patches.";
+
+/** The header's count of messages analysed: the replies, and the opener when it is not a patch. */
+export function analysedNote(digest: ThreadDigest, participants: string): string {
+  const replies = digest.replies === 0 ? "No replies yet" : `${plural(digest.replies, "reply", "replies")}`;
+  if (!digest.root.analysed)
+    return digest.replies === 0 ? "No replies yet." : `${replies} from ${participants}.`;
+  const from = digest.replies === 0 ? "" : ` from ${participants}`;
+  return `${replies}${from}; the opening message is not a patch and is read like a reply.`;
 }

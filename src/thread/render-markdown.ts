@@ -4,11 +4,13 @@ import { CATEGORY_LABELS, joinList, plural } from "../render/common.js";
 import { code, escapeInline } from "../render/markdown-escape.js";
 import type { Byline, ThreadDigest } from "./digest.js";
 import {
+  analysedNote,
   DIGEST_TITLE,
   day,
   firstSentence,
   hasRaisedAnything,
   isHttpLink,
+  NO_RULE_FIRED,
   pendingByCategory,
   rulesNote,
   who,
@@ -43,11 +45,7 @@ function header(digest: ThreadDigest): string {
   const lines = [
     `${escapeInline(root.subject || `<${root.messageId}>`)}${by ? ` — ${escapeInline(by)}` : ""}${link}${missing}`,
   ];
-  lines.push(
-    digest.replies === 0
-      ? "No replies yet."
-      : `${plural(digest.replies, "reply", "replies")} from ${escapeInline(joinList(digest.participants))}.`,
-  );
+  lines.push(analysedNote(digest, escapeInline(joinList(digest.participants))));
   return lines.join("  \n");
 }
 
@@ -84,6 +82,8 @@ function questionsBlock(digest: ThreadDigest): string[] {
 }
 
 function pendingBlock(digest: ThreadDigest, foldOver: number): string[] {
+  if (digest.rulesBasis === "none")
+    return [NO_RULE_FIRED.replace(/^Not yet discussed/, "**Not yet discussed**")];
   if (digest.notYetDiscussed.length === 0) {
     return [
       `**Not yet discussed**: nothing; every one of the ${escapeInline(rulesNote(digest))} has come up.`,

@@ -1,14 +1,16 @@
 // The digest as plain text for a mail to the list: ASCII punctuation, prose wrapped at 72 columns, list items
 // hanging under their dash, Message-Ids in angle brackets.
 
-import { CATEGORY_LABELS, joinList, plural } from "../render/common.js";
+import { CATEGORY_LABELS, joinList } from "../render/common.js";
 import { wrap } from "../render/wrap.js";
 import type { Byline, ThreadDigest } from "./digest.js";
 import {
+  analysedNote,
   DIGEST_TITLE,
   day,
   firstSentence,
   hasRaisedAnything,
+  NO_RULE_FIRED,
   pendingByCategory,
   rulesNote,
   who,
@@ -54,11 +56,7 @@ function header(digest: ThreadDigest): string {
     ? `<${root.messageId}>${by ? ` (${by})` : ""}`
     : `<${root.messageId}> (not in the input)`;
   lines.push(wrap(where, WIDTH));
-  lines.push(
-    digest.replies === 0
-      ? "No replies yet."
-      : wrap(`${plural(digest.replies, "reply", "replies")} from ${joinList(digest.participants)}.`, WIDTH),
-  );
+  lines.push(wrap(analysedNote(digest, joinList(digest.participants)), WIDTH));
   return lines.join("\n");
 }
 
@@ -100,6 +98,7 @@ function questions(digest: ThreadDigest): string[] {
 }
 
 function pending(digest: ThreadDigest): string[] {
+  if (digest.rulesBasis === "none") return [wrap(NO_RULE_FIRED, WIDTH)];
   if (digest.notYetDiscussed.length === 0) {
     return [wrap(`Not yet discussed: nothing; every one of the ${rulesNote(digest)} has come up.`, WIDTH)];
   }

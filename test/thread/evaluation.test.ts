@@ -29,6 +29,9 @@ const FLOORS: Record<ArgumentCategory, { precision: number; recall: number }> = 
   process: { precision: 0.8, recall: 0.9 },
 };
 
+/** The threads labelled for issue 16 before the classifier ran on them (reported apart from the tuned set). */
+const isBlindRound = (o: ThreadOutcome) => o.thread.name.startsWith("blind-16-");
+
 const rules = loadRules(DEFAULT_RULES_DIR);
 const book = buildCueBook(rules);
 const labelled = loadLabelledThreads();
@@ -49,10 +52,17 @@ describe("classifier against hand labels", () => {
       for (const t of threads) outcomes.push(scoreThread(t, messages.get(t.name)!, book, rules));
     }
     if (process.env.THREAD_EVAL_TABLE) {
-      const replies = outcomes.reduce((n, o) => n + o.thread.replies.length, 0);
-      process.stdout.write(
-        `${outcomes.length} threads, ${replies} replies\n${scoreTable(scoreCategories(outcomes))}\n`,
-      );
+      const [blind, tuned] = [outcomes.filter(isBlindRound), outcomes.filter((o) => !isBlindRound(o))];
+      for (const [title, set] of [
+        ["tuned set (in-sample)", tuned],
+        ["blind round of issue 16", blind],
+      ] as const) {
+        const replies = set.reduce((n, o) => n + o.thread.replies.length, 0);
+        process.stdout.write(
+          `${title}: ${set.length} threads, ${replies} replies\n${scoreTable(scoreCategories(set))}\n`,
+        );
+      }
+      process.stdout.write(`blind round mistakes:\n${mistakes(blind).join("\n")}\n`);
     }
   }, 60_000);
 
@@ -74,16 +84,19 @@ describe("classifier against hand labels", () => {
     }
   });
 
-  test("per-category precision and recall stay above their floors", () => {
-    if (outcomes.length === 0) return;
-    const failing = scoreCategories(outcomes).filter(
+  // The blind round is reported (THREAD_EVAL_TABLE=1), not held to floors: cues tuned until it passed would
+  // make it one more in-sample set.
+  test("per-category precision and recall on the tuned set stay above their floors", () => {
+    const tuned = outcomes.filter((o) => !isBlindRound(o));
+    if (tuned.length === 0) return;
+    const failing = scoreCategories(tuned).filter(
       (s) =>
         (s.precision !== undefined && s.precision < FLOORS[s.category].precision) ||
         (s.recall !== undefined && s.recall < FLOORS[s.category].recall),
     );
     expect({
       failing: failing.map((s) => s.category),
-      mistakes: failing.length ? mistakes(outcomes) : [],
+      mistakes: failing.length ? mistakes(tuned) : [],
     }).toEqual({
       failing: [],
       mistakes: [],

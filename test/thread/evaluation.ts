@@ -62,8 +62,10 @@ export function scoreThread(
   rules: readonly Rule[],
 ): ThreadOutcome {
   const tree = buildThread(messages);
-  const { digest } = buildDigest({ thread: tree, book, rules, rulesBasis: "all" });
-  const replies = new Set(replyNodes(tree).map((n) => n.message.id));
+  const { digest } = buildDigest({ thread: tree, book, rules, rulesBasis: "none" });
+  // An opener that is not a patch is analysed like a reply, so it is labelled like one.
+  const analysed = digest.root.analysed ? [tree.root, ...replyNodes(tree)] : replyNodes(tree);
+  const replies = new Set(analysed.map((n) => n.message.id));
   const labelled = new Set(thread.replies.map((r) => r.messageId));
   const predicted = new Set(
     digest.categories.flatMap((c) => c.raised.map((r) => pair(r.messageId, c.category))),

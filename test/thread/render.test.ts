@@ -22,6 +22,7 @@ function digest(over: Partial<ThreadDigest> = {}): ThreadDigest {
       date: "2026-01-05T10:00:00.000Z",
       link: "https://lore.kernel.org/r/root@example.org",
       present: true,
+      analysed: false,
     },
     messages: 2,
     replies: 1,

@@ -64,13 +64,19 @@ export function bundledFacts(): KconfigFacts | undefined {
  * decides) otherwise, and for architectures the facts do not cover (ia64 in a v6.12 record).
  */
 export function factsResolver(facts: KconfigFacts): SymbolResolver {
-  const arches = new Set(facts.arches);
-  return (name: string, arch: ArchInfo) => {
-    const s = facts.symbols[name];
-    if (!s || !arches.has(arch.dir)) return undefined;
-    return s.possible.includes(arch.dir) ? undefined : 0;
-  };
+  let resolver = resolvers.get(facts);
+  if (!resolver) {
+    const arches = new Set(facts.arches);
+    resolver = (name: string, arch: ArchInfo) => {
+      const s = facts.symbols[name];
+      if (!s || !arches.has(arch.dir)) return undefined;
+      return s.possible.includes(arch.dir) ? undefined : 0;
+    };
+    resolvers.set(facts, resolver);
+  }
+  return resolver;
 }
+const resolvers = new WeakMap<KconfigFacts, SymbolResolver>();
 
 /** The architectures on which a recorded symbol can be enabled, or undefined when it is not recorded. */
 export function possibleArches(facts: KconfigFacts | undefined, name: string): readonly string[] | undefined {

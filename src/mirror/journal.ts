@@ -83,6 +83,15 @@ export interface JournalCounts {
   outboxFailed: number;
 }
 
+/** What readiness and the metrics look at: the counts, and how long the oldest work has waited. */
+export interface JournalHealth {
+  counts: JournalCounts;
+  /** Age of the oldest message waiting for review (0 when none). */
+  oldestPendingMessageMs: number;
+  /** How long past its due time the oldest undelivered outbox entry is (0 when none is due). */
+  oldestDueOutboxMs: number;
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -340,6 +349,16 @@ export class Journal {
     return this.statements.counts.get() as JournalCounts;
   }
 
+  health(): JournalHealth {
+    const now = this.now();
+    const oldest = this.statements.oldest.get(now) as { message: number | null; outbox: number | null };
+    return {
+      counts: this.counts(),
+      oldestPendingMessageMs: oldest.message === null ? 0 : Math.max(0, now - oldest.message),
+      oldestDueOutboxMs: oldest.outbox === null ? 0 : Math.max(0, now - oldest.outbox),
+    };
+  }
+
   /** Runs `commit` with the write synced to disk before it returns. */
   private synced<T>(commit: () => T): T {
     this.db.pragma("synchronous = FULL");
@@ -410,6 +429,10 @@ function prepareStatements(db: Database.Database) {
     getCursor: db.prepare("SELECT value FROM cursors WHERE name = ?"),
     setCursor: db.prepare(
       "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    ),
+    oldest: db.prepare(
+      `SELECT (SELECT min(received_at) FROM messages WHERE state = 'pending') AS message,
+         (SELECT min(not_before) FROM outbox WHERE state IN ('pending', 'sending') AND not_before <= ?1) AS outbox`,
     ),
     counts: db.prepare(
       `SELECT

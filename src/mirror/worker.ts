@@ -33,8 +33,8 @@ export interface WorkerOptions {
   now?: () => number;
   /** A message that fails this often (a bug, or it crashes the process) is given up. */
   maxAttempts?: number;
-  /** Called after each message's outcome is committed. */
-  onHandled?: (messageId: string, outcome: string) => void;
+  /** Called after each message's outcome is committed, with the time its review and commit took. */
+  onHandled?: (messageId: string, outcome: string, seconds: number) => void;
   onError?: (messageId: string, error: unknown) => void;
   /** Look for work this often even when nobody calls wake(). */
   pollMs?: number;
@@ -64,6 +64,7 @@ export class ReviewWorker extends BackgroundLoop {
     const { journal } = this.opts;
     const message = journal.claimNext();
     if (!message) return false;
+    const started = performance.now();
     try {
       const analysis = await analyzeMessage(message.raw, message.messageId, message.origin, this.opts.rules);
       const outcome = this.commit(message, analysis);
@@ -71,7 +72,7 @@ export class ReviewWorker extends BackgroundLoop {
         await this.updateDigest(message, analysis).catch((error) =>
           this.opts.onError?.(message.messageId, error),
         );
-        this.opts.onHandled?.(message.messageId, outcome);
+        this.opts.onHandled?.(message.messageId, outcome, (performance.now() - started) / 1000);
       }
     } catch (error) {
       this.opts.onError?.(message.messageId, error);

@@ -432,7 +432,7 @@ function prepareStatements(db: Database.Database) {
     ),
     oldest: db.prepare(
       `SELECT (SELECT min(received_at) FROM messages WHERE state = 'pending') AS message,
-         (SELECT min(not_before) FROM outbox WHERE state IN ('pending', 'sending') AND not_before <= ?1) AS outbox`,
+         (SELECT min(not_before) FROM outbox WHERE state IN ('pending', 'sending') AND not_before <= ?) AS outbox`,
     ),
     counts: db.prepare(
       `SELECT

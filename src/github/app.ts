@@ -42,6 +42,8 @@ export interface AppOptions {
   /** Defaults to the rules shipped in rules/. */
   rules?: Rule[];
   onEvent?: (report: EventReport) => void;
+  /** The per-pull-request queue of event handling; given, a shutdown can wait for it to run empty. */
+  queue?: KeyedQueue;
 }
 
 type PullRequestContext = Context<"pull_request">;
@@ -77,7 +79,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const rules = options.rules ?? loadRules(DEFAULT_RULES_DIR);
     const deliveries = new RecentDeliveries();
     // One queue per pull request for both the review and the discussion digest: both rewrite the summary.
-    const queue = new KeyedQueue();
+    const queue = options.queue ?? new KeyedQueue();
     createDiscussionApp({ rules, queue })(app, appOptions);
 
     app.on([...PULL_REQUEST_EVENTS], async (context: PullRequestContext) => {

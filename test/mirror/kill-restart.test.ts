@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { expect, test } from "@jest/globals";
 import Database from "better-sqlite3";
-import { burstSetup, type ChildServer } from "./child-server.js";
+import { burstSetup } from "./child-server.js";
 import { readMaildir, signedPost } from "./helpers.js";
 
 const TOTAL = 500;

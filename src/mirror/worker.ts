@@ -4,7 +4,6 @@
 
 import type { MailPolicy } from "../deliver/policy.js";
 import type { ReplyContext } from "../deliver/recipients.js";
-import { type PatchReview, SEVERITIES } from "../model.js";
 import {
   listPolicyFor,
   planPatchReply,
@@ -12,6 +11,7 @@ import {
   type ReplyPlan,
   rateLimitReason,
 } from "../deliver/reply-plan.js";
+import { type PatchReview, SEVERITIES } from "../model.js";
 import type { Rule } from "../rules/load.js";
 import type { CueBook } from "../thread/cues.js";
 import { trackReviewedPatch, updateThreadDigest } from "../thread/mail-front.js";

@@ -176,15 +176,47 @@ export interface IncomingMessage {
 
 export type EnqueueResult = { messageId: string; status: "queued" | "duplicate" };
 
+/** A second process on a journal file in use; SQLite has one writer, and two workers would mail twice. */
+export class JournalInUseError extends Error {
+  override name = "JournalInUseError";
+}
+
+/**
+ * Holds an exclusive lock on `<journal>.lock` for as long as the journal is open. The operating system drops it
+ * when the process ends, even by SIGKILL, so a crashed process never blocks its restart.
+ */
+function lockJournal(path: string): Database.Database {
+  const lock = new Database(`${path}.lock`);
+  lock.pragma("busy_timeout = 0");
+  try {
+    lock.exec("BEGIN EXCLUSIVE");
+  } catch (e) {
+    lock.close();
+    if ((e as { code?: string }).code !== "SQLITE_BUSY") throw e;
+    throw new JournalInUseError(
+      "is in use by another iommu-review process (serve, or the App's mail side); " +
+        "SQLite allows one process per journal: stop the other one or give this one its own journal",
+    );
+  }
+  return lock;
+}
+
 export class Journal {
   readonly db: Database.Database;
   private readonly statements: Statements;
+  private readonly lock: Database.Database;
 
   constructor(
     readonly path: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.db = new Database(path);
+    this.lock = lockJournal(path);
+    try {
+      this.db = new Database(path);
+    } catch (e) {
+      this.lock.close();
+      throw e;
+    }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
@@ -371,6 +403,7 @@ export class Journal {
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.lock.open) this.lock.close();
   }
 }
 

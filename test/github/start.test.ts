@@ -112,9 +112,13 @@ describe("credentials", () => {
   );
 });
 
-test("SIGTERM to `npm start` reaches the App: it stops cleanly and its port is free", async () => {
+test("SIGTERM to `npm start` reaches the App: it stops cleanly and its port is free; production logs are JSON", async () => {
   const port = await freePort();
-  const run = launch("npm", ["start"], appEnv({ PORT: String(port) }));
+  const run = launch(
+    "npm",
+    ["start"],
+    appEnv({ PORT: String(port), NODE_ENV: "production", LOG_LEVEL: "info" }),
+  );
   const ping = () =>
     fetch(`http://127.0.0.1:${port}/ping`).then(
       (r) => r.status,
@@ -131,4 +135,16 @@ test("SIGTERM to `npm start` reaches the App: it stops cleanly and its port is f
   expect(run.output()).toMatch(/SIGTERM: stopping/);
   expect(run.output()).toMatch(/stopped cleanly in \d+ ms/);
   expect(await ping()).toBe(0);
+  // Everything but npm's own banner ("> start-test start") is a JSON object per line.
+  const logged = run
+    .output()
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith(">"));
+  const parsed = logged.map((l) => JSON.parse(l) as { msg: string });
+  expect(parsed.map((l) => l.msg)).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^Listening on/),
+      expect.stringMatching(/^stopped cleanly/),
+    ]),
+  );
 }, 40_000);

@@ -15,6 +15,10 @@ const { dir, ids, mails, start, postAll } = burstSetup("term-", TOTAL, ["--shutd
 
 test("SIGTERM during a burst drains, exits 0 within the bound, and loses nothing", async () => {
   let server = await start();
+  // A second process on the same SQLite journal is refused at start, with one line.
+  await expect(start()).rejects.toThrow(
+    /server exited \(2\) before listening:\n.*--db .*journal\.sqlite: is in use by another iommu-review process/,
+  );
   let termAt = 0;
   const { notAccepted } = await postAll(
     () => server.url,

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { FakeGitHub } from "../../src/github/testing/fake-github.js";
@@ -112,6 +113,52 @@ describe("credentials", () => {
   );
 });
 
+/** True when something accepts connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitForPing(port: number, run: Run): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const status = await fetch(`http://127.0.0.1:${port}/ping`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline || run.child.exitCode !== null)
+      throw new Error(`the App did not start:\n${run.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test("the documented REDIS_URL and SENTRY_DSN start (their optional packages are installed)", async () => {
+  const redis = await listening(6379);
+  if (!redis) console.warn("Redis is not running on 127.0.0.1:6379: REDIS_URL is not tried, only SENTRY_DSN");
+  const port = await freePort();
+  const run = launch(
+    process.execPath,
+    ["lib/github/start.js"],
+    appEnv({
+      PORT: String(port),
+      // A DSN on a closed loopback port: Sentry loads and initialises, and sends nothing anywhere.
+      SENTRY_DSN: "http://public@127.0.0.1:9/1",
+      ...(redis && { REDIS_URL: "redis://127.0.0.1:6379" }),
+    }),
+  );
+  await waitForPing(port, run);
+  run.child.kill("SIGTERM");
+  expect(await run.exited).toBe(0);
+  expect(run.output()).not.toMatch(/Cannot find package/);
+}, 40_000);
+
 test("SIGTERM to `npm start` reaches the App: it stops cleanly and its port is free; production logs are JSON", async () => {
   const port = await freePort();
   const run = launch(
@@ -124,11 +171,7 @@ test("SIGTERM to `npm start` reaches the App: it stops cleanly and its port is f
       (r) => r.status,
       () => 0,
     );
-  const deadline = Date.now() + 20_000;
-  while ((await ping()) !== 200) {
-    if (Date.now() > deadline) throw new Error(`the App did not start:\n${run.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForPing(port, run);
   expect(github.requests.some((r) => r.method === "GET" && r.path === "/app")).toBe(true);
   run.child.kill("SIGTERM");
   await run.exited;

@@ -11,8 +11,19 @@
 import Database from "better-sqlite3";
 
 export type MessageState = "pending" | "done" | "failed";
-/** pending: waiting (or its embargo running); sending: handed to a transport, result not yet recorded. */
-export type OutboxState = "pending" | "sending" | "sent" | "unknown" | "failed";
+/**
+ * pending: waiting (or its embargo running); sending: handed to a transport, result not yet recorded;
+ * dropped: an operator decided it never goes out (`iommu-review outbox drop`).
+ */
+export type OutboxState = "pending" | "sending" | "sent" | "unknown" | "failed" | "dropped";
+export const OUTBOX_STATES: readonly OutboxState[] = [
+  "pending",
+  "sending",
+  "sent",
+  "unknown",
+  "failed",
+  "dropped",
+];
 export type OutboxKind = "mail" | "check";
 
 export interface JournalMessage {
@@ -204,17 +215,22 @@ function lockJournal(path: string): Database.Database {
 export class Journal {
   readonly db: Database.Database;
   private readonly statements: Statements;
-  private readonly lock: Database.Database;
+  private readonly lock: Database.Database | undefined;
 
+  /**
+   * `lock: false` is for the admin commands only: they make single small writes beside a running server, which
+   * SQLite serialises; the lock exists to keep a second worker and dispatcher away.
+   */
   constructor(
     readonly path: string,
     private readonly now: () => number = Date.now,
+    opts: { lock?: boolean } = {},
   ) {
-    this.lock = lockJournal(path);
+    this.lock = opts.lock === false ? undefined : lockJournal(path);
     try {
       this.db = new Database(path);
     } catch (e) {
-      this.lock.close();
+      this.lock?.close();
       throw e;
     }
     this.db.pragma("journal_mode = WAL");
@@ -381,6 +397,38 @@ export class Journal {
     return this.statements.counts.get() as JournalCounts;
   }
 
+  /** Outbox entries in these states, oldest first. */
+  listOutbox(states: readonly OutboxState[]): OutboxEntry[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM outbox WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY id`)
+      .all(...states) as OutboxRow[];
+    return rows.map(toOutboxEntry);
+  }
+
+  /**
+   * Sends a failed, unknown or dropped entry again: pending, due now, its attempts reset. Returns whether the entry
+   * was in one of those states (a sent or pending entry is left alone).
+   */
+  requeueOutbox(id: number): boolean {
+    const info = this.db
+      .prepare(
+        `UPDATE outbox SET state = 'pending', attempts = 0, not_before = ? WHERE id = ?
+         AND state IN ('failed', 'unknown', 'dropped')`,
+      )
+      .run(this.now(), id);
+    return info.changes === 1;
+  }
+
+  /** Gives up an entry that has not gone out (pending, failed, unknown); false for any other. */
+  dropOutbox(id: number): boolean {
+    const info = this.db
+      .prepare(
+        "UPDATE outbox SET state = 'dropped' WHERE id = ? AND state IN ('pending', 'failed', 'unknown')",
+      )
+      .run(id);
+    return info.changes === 1;
+  }
+
   health(): JournalHealth {
     const now = this.now();
     const oldest = this.statements.oldest.get(now) as { message: number | null; outbox: number | null };
@@ -403,7 +451,7 @@ export class Journal {
 
   close(): void {
     if (this.db.open) this.db.close();
-    if (this.lock.open) this.lock.close();
+    if (this.lock?.open) this.lock.close();
   }
 }
 

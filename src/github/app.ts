@@ -76,7 +76,11 @@ function malformedPullRequestEvent(payload: unknown): string | undefined {
     return "no repository name and owner";
   }
   const pr = p.pull_request;
-  if (typeof pr?.number !== "number" || typeof pr.head?.sha !== "string" || typeof pr.base?.sha !== "string") {
+  if (
+    typeof pr?.number !== "number" ||
+    typeof pr.head?.sha !== "string" ||
+    typeof pr.base?.sha !== "string"
+  ) {
     return "no pull_request number, head and base";
   }
   return undefined;
@@ -102,7 +106,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       // Signed by GitHub's secret but not what GitHub sends: refuse it with a log line, never a TypeError (500).
       const malformed = malformedPullRequestEvent(context.payload);
       if (malformed) {
-        context.log.warn({ delivery: context.id, reason: malformed }, "refused a malformed pull_request delivery");
+        context.log.warn(
+          { delivery: context.id, reason: malformed },
+          "refused a malformed pull_request delivery",
+        );
         options.onEvent?.({
           delivery: context.id,
           repo: "?",

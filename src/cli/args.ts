@@ -22,7 +22,7 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: iommu-review [options] <file...|->
-       iommu-review scan|serve|thread [options] ...   (see iommu-review <command> --help)
+       iommu-review scan|serve|thread|outbox [options] ...   (see iommu-review <command> --help)
 
 Reviews kernel patches that change architecture-conditional IOMMU defaults.
 Inputs: git format-patch files, mbox files (series and threads), bare unified diffs, or - for stdin.

@@ -50,6 +50,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   serve: async () => (await import("./serve.js")).serveCommand,
   scan: async () => (await import("./scan.js")).scanCommand,
   thread: async () => (await import("./thread.js")).threadCommand,
+  outbox: async () => (await import("./outbox.js")).outboxCommand,
 };
 
 /** Inputs above this size (a list archive) go through the streaming, prefiltering scan engine. */

@@ -2,6 +2,7 @@
 // outbox, nothing is mailed unless --smtp is given, nothing is posted to Patchwork without a token, and --dry-run
 // prints instead of writing anything.
 
+import { readFileSync } from "node:fs";
 import {
   type AssembledPipeline,
   assemblePipeline,
@@ -12,22 +13,29 @@ import {
   SMTP_ENV,
 } from "../mirror/assemble.js";
 import { DEFAULT_MAX_BODY_BYTES } from "../mirror/intake.js";
+import { createLog, logFormatOf } from "../mirror/log.js";
+import { PipelineMetrics } from "../mirror/metrics.js";
 import type { CheckSink } from "../mirror/outbox-dispatcher.js";
 import { PatchworkClient } from "../mirror/patchwork-client.js";
 import { PatchworkPoller } from "../mirror/patchwork-poller.js";
 import { PatchworkReporter } from "../mirror/patchwork-reporter.js";
 import { PublicInboxFeed } from "../mirror/public-inbox-feed.js";
+import { DEFAULT_READY_MAX_WAIT_MS } from "../mirror/readiness.js";
 import { createMailServer, listen } from "../mirror/server.js";
+import { closeServer, runShutdown } from "../mirror/shutdown.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
 import { loadRules, type Rule, RuleLoadError } from "../rules/load.js";
 import { parseOptions, UsageError } from "./args.js";
 
 export const PATCHWORK_TOKEN_ENV = "IOMMU_REVIEW_PATCHWORK_TOKEN";
 
+export const DEFAULT_SHUTDOWN_SECONDS = 20;
+
 export const SERVE_USAGE = `Usage: iommu-review serve [options]
 
-Receives patches by HTTP (POST /patches, signed with ${SECRET_ENV}), reviews them and writes
-threaded replies to a Maildir outbox. Nothing is mailed unless --smtp is given.
+Receives patches by HTTP (POST /patches, signed with the shared secret), reviews them and writes
+threaded replies to a Maildir outbox. Nothing is mailed unless --smtp is given. Also serves
+GET /healthz (liveness), GET /readyz (readiness) and GET /metrics (Prometheus).
 
 Options:
   --port N                 port to listen on (default 8080)
@@ -39,6 +47,9 @@ Options:
   --smtp URL               send replies by SMTP (smtp://host:587, smtps://...); or set ${SMTP_ENV}
   --dry-run                print the mails and checks that would be sent; write and post nothing
   --max-body-bytes N       largest accepted request body (default ${DEFAULT_MAX_BODY_BYTES})
+  --secret-file FILE       read the shared secret from this file (else from ${SECRET_ENV})
+  --shutdown-seconds N     on SIGTERM/SIGINT, wait at most this long for work in hand (default ${DEFAULT_SHUTDOWN_SECONDS})
+  --ready-max-wait-seconds N  /readyz fails when work has waited longer (default ${DEFAULT_READY_MAX_WAIT_MS / 1000})
   --patchwork-url URL      Patchwork instance, e.g. https://patchwork.kernel.org
   --patchwork-token TOKEN  post checks (context iommu-review); better: set ${PATCHWORK_TOKEN_ENV}
   --patchwork-project P    poll this project's patch-created events into the journal
@@ -48,7 +59,8 @@ Options:
   --public-inbox-seconds N how often to look at the clones (default 60)
   -h, --help               show this help
 
-The webhook secret is read from ${SECRET_ENV} only, so that it never shows in a process list.`;
+The secret is never taken from the command line, so that it never shows in a process list. Logs go to
+stderr, as JSON when LOG_FORMAT=json or NODE_ENV=production.`;
 
 export interface ServeIo {
   env?: NodeJS.ProcessEnv;
@@ -68,6 +80,9 @@ interface ServeOptions {
   smtp?: string;
   dryRun: boolean;
   maxBodyBytes: number;
+  secretFile?: string;
+  shutdownSeconds: number;
+  readyMaxWaitSeconds: number;
   patchworkUrl?: string;
   patchworkToken?: string;
   patchworkProject?: string;
@@ -97,8 +112,8 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
     stdout.write(`${SERVE_USAGE}\n`);
     return 0;
   }
-  const secret = env[SECRET_ENV];
-  if (!secret) return fail(`set ${SECRET_ENV} to the shared secret that signs requests`);
+  const secret = readSecret(opts.secretFile, env);
+  if (typeof secret !== "string") return fail(secret.problem);
 
   let rules: Rule[];
   try {
@@ -108,7 +123,7 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
     throw e;
   }
 
-  const log = (line: string) => stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const log = createLog(stderr, logFormatOf(env));
   const patchwork = opts.patchworkUrl
     ? new PatchworkClient({
         url: opts.patchworkUrl,
@@ -124,7 +139,11 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
         });
   }
 
-  let assembled: AssembledPipeline;
+  let assembled: AssembledPipeline | undefined;
+  const metrics = new PipelineMetrics(() => {
+    if (!assembled) throw new Error("the journal is not open yet");
+    return assembled.journal.health();
+  });
   try {
     assembled = assemblePipeline({
       rules,
@@ -136,6 +155,7 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
       ...(checks && { checks }),
       ...(opts.patchworkTargetUrl && { checkTargetUrl: opts.patchworkTargetUrl }),
       log,
+      metrics,
       names: { db: "--db", outbox: "--outbox", policy: "--policy", smtp: "--smtp" },
     });
   } catch (e) {
@@ -143,7 +163,20 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
     throw e;
   }
   const { pipeline, journal, mail } = assembled;
-  const server = createMailServer(pipeline, { secret, maxBodyBytes: opts.maxBodyBytes });
+  let draining = false;
+  const server = createMailServer(pipeline, {
+    secret,
+    maxBodyBytes: opts.maxBodyBytes,
+    metrics,
+    readyMaxWaitMs: opts.readyMaxWaitSeconds * 1000,
+    draining: () => draining,
+    onRefused: (r) =>
+      log.warn(`refused ${r.method} ${r.path} from ${r.remote}: ${r.status} ${r.reason}`, {
+        status: r.status,
+        reason: r.reason,
+        remote: r.remote,
+      }),
+  });
   const poller =
     patchwork && opts.patchworkProject
       ? new PatchworkPoller({
@@ -181,27 +214,68 @@ export async function serveCommand(argv: string[], io: ServeIo = {}): Promise<nu
     return fail((e as Error).message);
   }
 
-  await stopRequested(io.signal);
-  log("stopping");
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const fromProcess = await stopRequested(io.signal);
+  log(`stopping: no new requests; finishing work in hand (at most ${opts.shutdownSeconds} s)`);
+  draining = true;
+  const done = assembled;
+  const { unfinished, ms } = await runShutdown(
+    [
+      { name: "requests being read", run: () => closeServer(server) },
+      {
+        name: "sources",
+        run: async () => void (await Promise.all([poller?.stop(), ...feeds.map((f) => f.stop())])),
+      },
+      { name: "review and delivery in hand", run: () => done.pipeline.stop() },
+    ],
+    opts.shutdownSeconds * 1000,
+  );
   server.closeAllConnections();
-  await poller?.stop();
-  await Promise.all(feeds.map((feed) => feed.stop()));
-  await assembled.close();
+  done.journal.close();
+  if (unfinished.length === 0) {
+    log(`stopped cleanly in ${ms} ms`);
+    return 0;
+  }
+  log.warn(
+    `stopped after ${ms} ms without waiting for: ${unfinished.join(", ")}; ` +
+      "that work stays in the journal and is taken up again at the next start",
+  );
+  // Whatever still holds the event loop (a hung SMTP connection) must not hold the process past the bound.
+  if (fromProcess) setTimeout(() => process.exit(0), 1000).unref();
   return 0;
 }
 
-function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+/** The secret from --secret-file (first line, trimmed) or the environment, or the one-line problem. */
+function readSecret(file: string | undefined, env: NodeJS.ProcessEnv): string | { problem: string } {
+  if (file === undefined) {
+    return (
+      env[SECRET_ENV] || {
+        problem: `set ${SECRET_ENV} or --secret-file to the shared secret that signs requests`,
+      }
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    return { problem: `--secret-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  const secret = text.split("\n")[0]!.trim();
+  return secret || { problem: `--secret-file ${file}: the file is empty` };
+}
+
+/** Resolves on SIGINT, SIGTERM or `signal`; true when a process signal asked. */
+function stopRequested(signal: AbortSignal | undefined): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = () => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      resolve();
+    const done = (fromProcess: boolean) => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve(fromProcess);
     };
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-    if (signal?.aborted) done();
-    signal?.addEventListener("abort", done, { once: true });
+    const onSignal = () => done(true);
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    if (signal?.aborted) done(false);
+    signal?.addEventListener("abort", () => done(false), { once: true });
   });
 }
 
@@ -228,6 +302,9 @@ function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOptions {
       smtp: { type: "string" },
       "dry-run": { type: "boolean" },
       "max-body-bytes": { type: "string" },
+      "secret-file": { type: "string" },
+      "shutdown-seconds": { type: "string" },
+      "ready-max-wait-seconds": { type: "string" },
       "patchwork-url": { type: "string" },
       "patchwork-token": { type: "string" },
       "patchwork-project": { type: "string" },
@@ -247,6 +324,14 @@ function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOptions {
     outbox: str("outbox") ?? DEFAULT_OUTBOX,
     dryRun: values["dry-run"] === true,
     maxBodyBytes: integer("max-body-bytes", str("max-body-bytes"), DEFAULT_MAX_BODY_BYTES, 1024, 2 ** 31),
+    shutdownSeconds: integer("shutdown-seconds", str("shutdown-seconds"), DEFAULT_SHUTDOWN_SECONDS, 0, 3600),
+    readyMaxWaitSeconds: integer(
+      "ready-max-wait-seconds",
+      str("ready-max-wait-seconds"),
+      DEFAULT_READY_MAX_WAIT_MS / 1000,
+      1,
+      7 * 86_400,
+    ),
     patchworkPollSeconds: integer("patchwork-poll-seconds", str("patchwork-poll-seconds"), 300, 10, 86_400),
     publicInbox: (values["public-inbox"] as string[] | undefined) ?? [],
     publicInboxSeconds: integer("public-inbox-seconds", str("public-inbox-seconds"), 60, 1, 86_400),
@@ -255,6 +340,7 @@ function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOptions {
   const optional = {
     policy: str("policy"),
     rules: str("rules"),
+    secretFile: str("secret-file"),
     smtp: str("smtp") ?? env[SMTP_ENV],
     patchworkUrl: str("patchwork-url"),
     patchworkToken: str("patchwork-token") ?? env[PATCHWORK_TOKEN_ENV],

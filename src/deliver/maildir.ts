@@ -1,5 +1,5 @@
-// The default transport: a Maildir outbox. A mail is written to tmp/, synced, then renamed into new/, so a reader
-// never sees half a file. The file name is derived from the outbox entry's key (what the mail answers), so
+// The default transport: a Maildir outbox. A mail is written to tmp/, synced, then renamed into new/ (and new/
+// synced), so a reader never sees half a file. The file name is derived from the outbox entry's key (what the mail answers), so
 // writing it twice is a no-op and a restart can tell whether it already got there, even if the journal lost
 // its record of the delivery.
 
@@ -41,6 +41,9 @@ export class MaildirTransport implements MailTransport {
       await rm(tmp, { force: true });
       throw error;
     }
+    // The rename is an update of new/ itself: without syncing the directory, a power cut can undo it after the
+    // journal has recorded the mail as sent.
+    await syncDirectory(join(this.dir, "new"));
   }
 
   async wasDelivered(mail: OutgoingMail): Promise<boolean> {
@@ -48,6 +51,15 @@ export class MaildirTransport implements MailTransport {
     if (await exists(join(this.dir, "new", name))) return true;
     const cur = await readdir(join(this.dir, "cur"));
     return cur.some((file) => file === name || file.startsWith(`${name}:`));
+  }
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const dir = await open(path, "r");
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
   }
 }
 

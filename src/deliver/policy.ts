@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { addressParser } from "postal-mime";
 import { z } from "zod";
-import type { Person } from "../model.js";
+import { type Person, SEVERITIES, type Severity } from "../model.js";
 import { FileFieldError } from "../parse/errors.js";
 import { globToRegExp } from "../rules/glob.js";
 import type { DigestMailPolicy } from "../thread/mail-front.js";
@@ -27,6 +27,8 @@ export interface ListPolicy {
   muted: boolean;
   /** Answer patches without findings too (default: only patches with findings get a reply). */
   replyWhenClean: boolean;
+  /** A patch whose findings are all below this severity gets no reply (its findings are only journalled). */
+  replyMinSeverity: Severity;
   /** For a series: one roll-up reply once every patch is reviewed, instead of a reply per triggering patch. */
   seriesRollup: boolean;
   /** Hold each reply this long before it may be sent, so humans can look first. */
@@ -81,6 +83,7 @@ const settings = z
     cc: z.array(address),
     muted: z.boolean(),
     reply_when_clean: z.boolean(),
+    reply_min_severity: z.enum(SEVERITIES),
     series_rollup: z.boolean(),
     embargo_minutes: count.max(7 * 24 * 60),
     rate_limit: rateLimit,
@@ -107,6 +110,7 @@ const BUILT_IN: Omit<ListPolicy, "key"> = {
   cc: [],
   muted: false,
   replyWhenClean: false,
+  replyMinSeverity: "warning",
   seriesRollup: false,
   embargoMinutes: 0,
   perThread: 1,
@@ -181,6 +185,7 @@ function merge(base: Omit<ListPolicy, "key">, over: Settings): Omit<ListPolicy, 
     cc: over.cc ?? base.cc,
     muted: over.muted ?? base.muted,
     replyWhenClean: over.reply_when_clean ?? base.replyWhenClean,
+    replyMinSeverity: over.reply_min_severity ?? base.replyMinSeverity,
     seriesRollup: over.series_rollup ?? base.seriesRollup,
     embargoMinutes: over.embargo_minutes ?? base.embargoMinutes,
     perThread: over.rate_limit?.per_thread ?? base.perThread,

@@ -42,6 +42,8 @@ export interface AppOptions {
   /** Defaults to the rules shipped in rules/. */
   rules?: Rule[];
   onEvent?: (report: EventReport) => void;
+  /** The per-pull-request queue of event handling; given, a shutdown can wait for it to run empty. */
+  queue?: KeyedQueue;
 }
 
 type PullRequestContext = Context<"pull_request">;
@@ -64,6 +66,26 @@ function pullRequestInfo(payload: PullRequestContext["payload"]): PullRequestInf
   };
 }
 
+/** Why a pull_request payload lacks what the handler reads, or undefined when it has it. */
+function malformedPullRequestEvent(payload: unknown): string | undefined {
+  const p = payload as {
+    repository?: { name?: unknown; owner?: { login?: unknown } };
+    pull_request?: { number?: unknown; head?: { sha?: unknown }; base?: { sha?: unknown } };
+  };
+  if (typeof p.repository?.name !== "string" || typeof p.repository.owner?.login !== "string") {
+    return "no repository name and owner";
+  }
+  const pr = p.pull_request;
+  if (
+    typeof pr?.number !== "number" ||
+    typeof pr.head?.sha !== "string" ||
+    typeof pr.base?.sha !== "string"
+  ) {
+    return "no pull_request number, head and base";
+  }
+  return undefined;
+}
+
 /** Title and description feed the commit-message checks, the base decides the diff; other edits change nothing. */
 function editMatters(payload: PullRequestContext["payload"]): boolean {
   if (payload.action !== "edited") return true;
@@ -77,10 +99,29 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const rules = options.rules ?? loadRules(DEFAULT_RULES_DIR);
     const deliveries = new RecentDeliveries();
     // One queue per pull request for both the review and the discussion digest: both rewrite the summary.
-    const queue = new KeyedQueue();
+    const queue = options.queue ?? new KeyedQueue();
     createDiscussionApp({ rules, queue })(app, appOptions);
 
     app.on([...PULL_REQUEST_EVENTS], async (context: PullRequestContext) => {
+      // Signed by GitHub's secret but not what GitHub sends: refuse it with a log line, never a TypeError (500).
+      const malformed = malformedPullRequestEvent(context.payload);
+      if (malformed) {
+        context.log.warn(
+          { delivery: context.id, reason: malformed },
+          "refused a malformed pull_request delivery",
+        );
+        options.onEvent?.({
+          delivery: context.id,
+          repo: "?",
+          pr: 0,
+          action: String((context.payload as { action?: unknown }).action),
+          outcome: { kind: "ignored", reason: malformed },
+          ms: 0,
+          apiMs: 0,
+          apiCalls: 0,
+        });
+        return;
+      }
       const pr = pullRequestInfo(context.payload);
       const repo = `${pr.owner}/${pr.repo}`;
       const log = context.log.child({

@@ -36,4 +36,9 @@ export class KeyedQueue {
   get size(): number {
     return this.tails.size;
   }
+
+  /** Resolves once every queued task, including those queued meanwhile, has ended. */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  }
 }

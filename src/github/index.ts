@@ -3,6 +3,7 @@ import type { AssembledPipeline } from "../mirror/assemble.js";
 import { DEFAULT_RULES_DIR } from "../rules/defaults.js";
 import { loadRules } from "../rules/load.js";
 import { createApp } from "./app.js";
+import type { KeyedQueue } from "./dedupe.js";
 import { exitOnConfigError, readMailSideConfig, startMailSide } from "./mail-side.js";
 
 export interface ShippedApp {
@@ -12,12 +13,12 @@ export interface ShippedApp {
 }
 
 /** Pull-request reviews, plus the mail side (mirror pushes, POST /patches) when `env` configures it. */
-export function shippedApp(env: NodeJS.ProcessEnv): ShippedApp {
+export function shippedApp(env: NodeJS.ProcessEnv, queue?: KeyedQueue): ShippedApp {
   const shipped: ShippedApp = {
     app: async (app, options) => {
       const mailConfig = readMailSideConfig(env);
       const rules = loadRules(DEFAULT_RULES_DIR);
-      await createApp({ rules })(app, options);
+      await createApp({ rules, ...(queue && { queue }) })(app, options);
       if (mailConfig) shipped.mail = await startMailSide(app, options, mailConfig, rules);
     },
   };

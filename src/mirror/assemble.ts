@@ -9,6 +9,7 @@ import { SmtpTransport } from "../deliver/smtp.js";
 import type { MailTransport } from "../deliver/transport.js";
 import type { Rule } from "../rules/load.js";
 import { Journal } from "./journal.js";
+import type { PipelineMetrics } from "./metrics.js";
 import type { CheckSink } from "./outbox-dispatcher.js";
 import { MailPipeline } from "./pipeline.js";
 
@@ -39,6 +40,7 @@ export interface AssembleOptions {
   /** target_url of Patchwork checks; {msgid} is replaced by the patch's Message-Id. */
   checkTargetUrl?: string;
   log: (line: string) => void;
+  metrics?: PipelineMetrics;
   /** How the front calls each setting in its errors: "--db", or "IOMMU_REVIEW_DB". */
   names: Record<Setting, string>;
 }
@@ -77,6 +79,7 @@ export function assemblePipeline(o: AssembleOptions): AssembledPipeline {
       checkTargetUrl: (msgid: string) => targetUrl.replace("{msgid}", encodeURIComponent(msgid)),
     }),
     log: o.log,
+    ...(o.metrics && { metrics: o.metrics }),
   });
   return {
     pipeline,

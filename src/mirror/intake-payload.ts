@@ -46,25 +46,33 @@ const jsonPayload = z
     message: 'exactly one of "message" or "mbox" is required',
   });
 
-export async function decodePayload(contentType: string | undefined, body: Buffer): Promise<IntakePayload> {
+const PAYLOAD_TYPES = ["message/rfc822", "application/mbox", "application/json"] as const;
+export type PayloadType = (typeof PAYLOAD_TYPES)[number];
+
+/** The payload type a Content-Type header names; checked before the body is read. */
+export function payloadType(contentType: string | undefined): PayloadType {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  switch (type) {
+  if ((PAYLOAD_TYPES as readonly string[]).includes(type)) return type as PayloadType;
+  if (type === "") {
+    throw new IntakeError(
+      415,
+      "Content-Type is required: message/rfc822, application/mbox or application/json",
+    );
+  }
+  throw new IntakeError(
+    415,
+    `unsupported Content-Type '${type}': use message/rfc822, application/mbox or application/json`,
+  );
+}
+
+export async function decodePayload(contentType: string | undefined, body: Buffer): Promise<IntakePayload> {
+  switch (payloadType(contentType)) {
     case "message/rfc822":
       return { messages: await identifyAll([body]) };
     case "application/mbox":
       return { messages: await identifyAll(splitMbox(body)) };
     case "application/json":
       return decodeJson(body);
-    case "":
-      throw new IntakeError(
-        415,
-        "Content-Type is required: message/rfc822, application/mbox or application/json",
-      );
-    default:
-      throw new IntakeError(
-        415,
-        `unsupported Content-Type '${type}': use message/rfc822, application/mbox or application/json`,
-      );
   }
 }
 

@@ -11,8 +11,19 @@
 import Database from "better-sqlite3";
 
 export type MessageState = "pending" | "done" | "failed";
-/** pending: waiting (or its embargo running); sending: handed to a transport, result not yet recorded. */
-export type OutboxState = "pending" | "sending" | "sent" | "unknown" | "failed";
+/**
+ * pending: waiting (or its embargo running); sending: handed to a transport, result not yet recorded;
+ * dropped: an operator decided it never goes out (`iommu-review outbox drop`).
+ */
+export type OutboxState = "pending" | "sending" | "sent" | "unknown" | "failed" | "dropped";
+export const OUTBOX_STATES: readonly OutboxState[] = [
+  "pending",
+  "sending",
+  "sent",
+  "unknown",
+  "failed",
+  "dropped",
+];
 export type OutboxKind = "mail" | "check";
 
 export interface JournalMessage {
@@ -81,6 +92,15 @@ export interface JournalCounts {
   outboxSent: number;
   outboxUnknown: number;
   outboxFailed: number;
+}
+
+/** What readiness and the metrics look at: the counts, and how long the oldest work has waited. */
+export interface JournalHealth {
+  counts: JournalCounts;
+  /** Age of the oldest message waiting for review (0 when none). */
+  oldestPendingMessageMs: number;
+  /** How long past its due time the oldest undelivered outbox entry is (0 when none is due). */
+  oldestDueOutboxMs: number;
 }
 
 const SCHEMA = `
@@ -167,15 +187,52 @@ export interface IncomingMessage {
 
 export type EnqueueResult = { messageId: string; status: "queued" | "duplicate" };
 
+/** A second process on a journal file in use; SQLite has one writer, and two workers would mail twice. */
+export class JournalInUseError extends Error {
+  override name = "JournalInUseError";
+}
+
+/**
+ * Holds an exclusive lock on `<journal>.lock` for as long as the journal is open. The operating system drops it
+ * when the process ends, even by SIGKILL, so a crashed process never blocks its restart.
+ */
+function lockJournal(path: string): Database.Database {
+  const lock = new Database(`${path}.lock`);
+  lock.pragma("busy_timeout = 0");
+  try {
+    lock.exec("BEGIN EXCLUSIVE");
+  } catch (e) {
+    lock.close();
+    if ((e as { code?: string }).code !== "SQLITE_BUSY") throw e;
+    throw new JournalInUseError(
+      "is in use by another iommu-review process (serve, or the App's mail side); " +
+        "SQLite allows one process per journal: stop the other one or give this one its own journal",
+    );
+  }
+  return lock;
+}
+
 export class Journal {
   readonly db: Database.Database;
   private readonly statements: Statements;
+  private readonly lock: Database.Database | undefined;
 
+  /**
+   * `lock: false` is for the admin commands only: they make single small writes beside a running server, which
+   * SQLite serialises; the lock exists to keep a second worker and dispatcher away.
+   */
   constructor(
     readonly path: string,
     private readonly now: () => number = Date.now,
+    opts: { lock?: boolean } = {},
   ) {
-    this.db = new Database(path);
+    this.lock = opts.lock === false ? undefined : lockJournal(path);
+    try {
+      this.db = new Database(path);
+    } catch (e) {
+      this.lock?.close();
+      throw e;
+    }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
@@ -340,6 +397,48 @@ export class Journal {
     return this.statements.counts.get() as JournalCounts;
   }
 
+  /** Outbox entries in these states, oldest first. */
+  listOutbox(states: readonly OutboxState[]): OutboxEntry[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM outbox WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY id`)
+      .all(...states) as OutboxRow[];
+    return rows.map(toOutboxEntry);
+  }
+
+  /**
+   * Sends a failed, unknown or dropped entry again: pending, due now, its attempts reset. Returns whether the entry
+   * was in one of those states (a sent or pending entry is left alone).
+   */
+  requeueOutbox(id: number): boolean {
+    const info = this.db
+      .prepare(
+        `UPDATE outbox SET state = 'pending', attempts = 0, not_before = ? WHERE id = ?
+         AND state IN ('failed', 'unknown', 'dropped')`,
+      )
+      .run(this.now(), id);
+    return info.changes === 1;
+  }
+
+  /** Gives up an entry that has not gone out (pending, failed, unknown); false for any other. */
+  dropOutbox(id: number): boolean {
+    const info = this.db
+      .prepare(
+        "UPDATE outbox SET state = 'dropped' WHERE id = ? AND state IN ('pending', 'failed', 'unknown')",
+      )
+      .run(id);
+    return info.changes === 1;
+  }
+
+  health(): JournalHealth {
+    const now = this.now();
+    const oldest = this.statements.oldest.get(now) as { message: number | null; outbox: number | null };
+    return {
+      counts: this.counts(),
+      oldestPendingMessageMs: oldest.message === null ? 0 : Math.max(0, now - oldest.message),
+      oldestDueOutboxMs: oldest.outbox === null ? 0 : Math.max(0, now - oldest.outbox),
+    };
+  }
+
   /** Runs `commit` with the write synced to disk before it returns. */
   private synced<T>(commit: () => T): T {
     this.db.pragma("synchronous = FULL");
@@ -352,6 +451,7 @@ export class Journal {
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.lock?.open) this.lock.close();
   }
 }
 
@@ -410,6 +510,10 @@ function prepareStatements(db: Database.Database) {
     getCursor: db.prepare("SELECT value FROM cursors WHERE name = ?"),
     setCursor: db.prepare(
       "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    ),
+    oldest: db.prepare(
+      `SELECT (SELECT min(received_at) FROM messages WHERE state = 'pending') AS message,
+         (SELECT min(not_before) FROM outbox WHERE state IN ('pending', 'sending') AND not_before <= ?) AS outbox`,
     ),
     counts: db.prepare(
       `SELECT

@@ -22,8 +22,10 @@ export interface DispatcherOptions {
   /** First retry delay; doubled on every further attempt. */
   retryDelayMs?: number;
   pollMs?: number;
-  onDelivered?: (entry: OutboxEntry) => void;
-  onError?: (entry: OutboxEntry, error: unknown) => void;
+  /** After an entry is marked sent, with the time the transport took. */
+  onDelivered?: (entry: OutboxEntry, seconds: number) => void;
+  /** `final`: the entry was given up (failed), not scheduled for another attempt. */
+  onError?: (entry: OutboxEntry, error: unknown, final: boolean) => void;
 }
 
 export class OutboxDispatcher extends BackgroundLoop {
@@ -70,15 +72,17 @@ export class OutboxDispatcher extends BackgroundLoop {
     // Without a way to ask the transport later, "sending" must survive even a power cut: it is what stops a resend.
     const canAsk = entry.kind === "check" || this.opts.mail.wasDelivered !== undefined;
     journal.markOutbox(entry.id, "sending", { synced: !canAsk });
+    const started = performance.now();
     try {
       await this.deliver(entry);
       journal.markOutbox(entry.id, "sent", { attempt: true });
-      this.opts.onDelivered?.(entry);
+      this.opts.onDelivered?.(entry, (performance.now() - started) / 1000);
     } catch (error) {
-      this.opts.onError?.(entry, error);
       const attempts = entry.attempts + 1;
+      const final = attempts >= (this.opts.maxAttempts ?? 5);
+      this.opts.onError?.(entry, error, final);
       const text = error instanceof Error ? error.message : String(error);
-      if (attempts >= (this.opts.maxAttempts ?? 5)) {
+      if (final) {
         journal.markOutbox(entry.id, "failed", { error: text, attempt: true });
       } else {
         const delay = (this.opts.retryDelayMs ?? 30_000) * 2 ** (attempts - 1);

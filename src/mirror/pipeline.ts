@@ -7,6 +7,7 @@ import type { Rule } from "../rules/load.js";
 import { buildCueBook } from "../thread/cues.js";
 import { SqliteDigestStore } from "../thread/store.js";
 import type { EnqueueResult, IncomingMessage, Journal, JournalCounts, OutboxEntry } from "./journal.js";
+import type { PipelineMetrics } from "./metrics.js";
 import { type CheckSink, OutboxDispatcher } from "./outbox-dispatcher.js";
 import { ReviewWorker } from "./worker.js";
 
@@ -23,6 +24,7 @@ export interface PipelineOptions {
   pollMs?: number;
   retryDelayMs?: number;
   log?: (line: string) => void;
+  metrics?: PipelineMetrics;
   onHandled?: (messageId: string, outcome: string) => void;
   onDelivered?: (entry: OutboxEntry) => void;
 }
@@ -43,11 +45,15 @@ export class MailPipeline {
       ...(opts.now && { now: opts.now }),
       ...(opts.pollMs !== undefined && { pollMs: opts.pollMs }),
       ...(opts.retryDelayMs !== undefined && { retryDelayMs: opts.retryDelayMs }),
-      onDelivered: (entry) => {
+      onDelivered: (entry, seconds) => {
         log(`delivered ${entry.kind} ${entry.key}`);
+        opts.metrics?.delivered(entry.kind, seconds);
         opts.onDelivered?.(entry);
       },
-      onError: (entry, error) => log(`delivery of ${entry.key} failed: ${errorText(error)}`),
+      onError: (entry, error, final) => {
+        opts.metrics?.deliveryFailed(entry.kind, final);
+        log(`delivery of ${entry.key} failed${final ? " for good" : ""}: ${errorText(error)}`);
+      },
     });
     this.worker = new ReviewWorker({
       journal: opts.journal,
@@ -58,12 +64,16 @@ export class MailPipeline {
       ...(opts.checkTargetUrl && { checkTargetUrl: opts.checkTargetUrl }),
       ...(opts.now && { now: opts.now }),
       ...(opts.pollMs !== undefined && { pollMs: opts.pollMs }),
-      onHandled: (messageId, outcome) => {
+      onHandled: (messageId, outcome, seconds) => {
         log(`<${messageId}>: ${outcome}`);
+        opts.metrics?.handled(outcome, seconds);
         this.dispatcher.wake();
         opts.onHandled?.(messageId, outcome);
       },
-      onError: (messageId, error) => log(`<${messageId}>: review failed: ${errorText(error)}`),
+      onError: (messageId, error) => {
+        opts.metrics?.reviewFailed();
+        log(`<${messageId}>: review failed: ${errorText(error)}`);
+      },
     });
   }
 

@@ -11,6 +11,7 @@ import {
   type ReplyPlan,
   rateLimitReason,
 } from "../deliver/reply-plan.js";
+import { type PatchReview, SEVERITIES } from "../model.js";
 import type { Rule } from "../rules/load.js";
 import type { CueBook } from "../thread/cues.js";
 import { trackReviewedPatch, updateThreadDigest } from "../thread/mail-front.js";
@@ -33,8 +34,8 @@ export interface WorkerOptions {
   now?: () => number;
   /** A message that fails this often (a bug, or it crashes the process) is given up. */
   maxAttempts?: number;
-  /** Called after each message's outcome is committed. */
-  onHandled?: (messageId: string, outcome: string) => void;
+  /** Called after each message's outcome is committed, with the time its review and commit took. */
+  onHandled?: (messageId: string, outcome: string, seconds: number) => void;
   onError?: (messageId: string, error: unknown) => void;
   /** Look for work this often even when nobody calls wake(). */
   pollMs?: number;
@@ -64,6 +65,7 @@ export class ReviewWorker extends BackgroundLoop {
     const { journal } = this.opts;
     const message = journal.claimNext();
     if (!message) return false;
+    const started = performance.now();
     try {
       const analysis = await analyzeMessage(message.raw, message.messageId, message.origin, this.opts.rules);
       const outcome = this.commit(message, analysis);
@@ -71,7 +73,7 @@ export class ReviewWorker extends BackgroundLoop {
         await this.updateDigest(message, analysis).catch((error) =>
           this.opts.onError?.(message.messageId, error),
         );
-        this.opts.onHandled?.(message.messageId, outcome);
+        this.opts.onHandled?.(message.messageId, outcome, (performance.now() - started) / 1000);
       }
     } catch (error) {
       this.opts.onError?.(message.messageId, error);
@@ -104,7 +106,7 @@ export class ReviewWorker extends BackgroundLoop {
     });
     if (update.kind !== "updated" || !update.mail) return;
     const plan = this.digestMails.plan(update.root, update.mail, new Date(this.now()));
-    if (plan?.kind === "reply") this.addMail(plan, update.root);
+    if (plan?.kind === "reply") this.addMail(plan, update.root, update.root);
   }
 
   /** Records the outcome and its outbox entries atomically; returns the outcome, or undefined if already done. */
@@ -123,7 +125,7 @@ export class ReviewWorker extends BackgroundLoop {
     const { policy } = this.opts;
     const rollup = series !== undefined && listPolicyFor(policy, context).seriesRollup;
     const plan: ReplyPlan | undefined =
-      canReply && !rollup ? planPatchReply(review, context, policy, now) : undefined;
+      canReply && !rollup ? this.planReply(review, context, now) : undefined;
     const base = !canReply
       ? "reviewed; no reply: the message has no Message-Id"
       : rollup
@@ -146,15 +148,38 @@ export class ReviewWorker extends BackgroundLoop {
     let revised: string | undefined;
     const committed = journal.finish(message.seq, "done", outcome, () => {
       if (this.opts.patchworkChecks && canReply) this.queueCheck(message, analysis);
-      if (plan?.kind === "reply") revised = this.queueMail(plan, thread, "replied");
+      if (plan?.kind === "reply") revised = this.queueMail(plan, thread, message.messageId, "replied");
       else if (rollup && series) revised = this.queueRollup(series, thread, now);
       return revised;
     });
     return committed ? (revised ?? base) : undefined;
   }
 
-  /** Inside the transaction: the rate limits decide with the journal's counts; returns the revised outcome. */
-  private queueMail(plan: Extract<ReplyPlan, { kind: "reply" }>, thread: string, done: string): string {
+  /**
+   * No reply when every finding is below the list's reply_min_severity: an info note must not use up the
+   * thread's one reply, which a warning on the next patch would then be refused.
+   */
+  private planReply(review: PatchReview, context: ReplyContext, now: Date): ReplyPlan {
+    const { policy } = this.opts;
+    const list = listPolicyFor(policy, context);
+    const min = SEVERITIES.indexOf(list.replyMinSeverity);
+    const { findings } = review;
+    if (findings.length > 0 && findings.every((f) => SEVERITIES.indexOf(f.severity) < min)) {
+      return { kind: "none", reason: `no finding of severity ${list.replyMinSeverity} or higher`, list };
+    }
+    return planPatchReply(review, context, policy, now);
+  }
+
+  /**
+   * Inside the transaction: the rate limits decide with the journal's counts; returns the revised outcome.
+   * `answers`: the Message-Id of the message the mail replies to (the patch, the cover letter, the thread root).
+   */
+  private queueMail(
+    plan: Extract<ReplyPlan, { kind: "reply" }>,
+    thread: string,
+    answers: string,
+    done: string,
+  ): string {
     const { journal } = this.opts;
     const limited = rateLimitReason(
       plan.list,
@@ -162,15 +187,15 @@ export class ReviewWorker extends BackgroundLoop {
       journal.mailsInLastHour(plan.list.key),
     );
     if (limited) return `reviewed; no reply: ${limited}`;
-    return this.addMail(plan, thread) ? done : "reviewed; reply already queued";
+    return this.addMail(plan, thread, answers) ? done : "reviewed; reply already queued";
   }
 
   /** False when a mail with the plan's key was queued before. */
-  private addMail(plan: Extract<ReplyPlan, { kind: "reply" }>, thread: string): boolean {
+  private addMail(plan: Extract<ReplyPlan, { kind: "reply" }>, thread: string, answers: string): boolean {
     return this.opts.journal.addOutbox({
       key: plan.key,
       kind: "mail",
-      answers: plan.mail.messageId,
+      answers,
       list: plan.list.key,
       thread,
       payload: plan.mail.raw,
@@ -190,7 +215,7 @@ export class ReviewWorker extends BackgroundLoop {
     const parent = JSON.parse(coverLetter ?? ordered[0]!.replyContext) as ReplyContext;
     const plan = planRollup(series.key, parent, ordered, series.total, policy, now);
     if (plan.kind === "none") return `reviewed; no roll-up: ${plan.reason}`;
-    return this.queueMail(plan, thread, "reviewed; roll-up queued");
+    return this.queueMail(plan, thread, parent.messageId, "reviewed; roll-up queued");
   }
 
   private queueCheck(message: JournalMessage, analysis: Extract<Analysis, { kind: "patch" }>): void {

@@ -52,6 +52,7 @@ describe("parsePolicy", () => {
       cc: [],
       muted: false,
       replyWhenClean: false,
+      replyMinSeverity: "warning",
       seriesRollup: false,
       embargoMinutes: 30,
       perThread: 1,

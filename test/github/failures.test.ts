@@ -168,3 +168,18 @@ describe("failures", () => {
     expect(bodies[1]!.body).toContain("(GitHub did not accept an inline comment there)");
   });
 });
+
+test("a pull_request delivery without repository or pull request fields is refused with a log line, no API call and no throw", async () => {
+  const { probot, reports, logs } = await loadApp();
+  const { repository: _repository, ...noRepository } = pullRequestPayload();
+  await receive(probot, "malformed-1", noRepository as ReturnType<typeof pullRequestPayload>);
+  const noHead = pullRequestPayload();
+  (noHead.pull_request as { head?: unknown }).head = undefined;
+  await receive(probot, "malformed-2", noHead);
+  expect(reports.map((r) => r.outcome)).toEqual([
+    { kind: "ignored", reason: "no repository name and owner" },
+    { kind: "ignored", reason: "no pull_request number, head and base" },
+  ]);
+  expect(logs.filter((l) => l.msg === "refused a malformed pull_request delivery")).toHaveLength(2);
+  expect(nock.pendingMocks()).toEqual([]);
+});

@@ -5,7 +5,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "@jest/globals";
 import { transpileSrc } from "../transpile.js";
+import { patchMail, RULES_DIR, SECRET, signedPost, tempDir } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -55,4 +57,69 @@ export async function startChildServer(
     exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${stderr}`)));
   });
   return { process: child, url, stderr: () => stderr, exited };
+}
+
+/**
+ * A burst test's setup: a temporary folder with a built `serve` and a policy that lets every patch have its reply,
+ * `total` patch mails, and `start()` to run a server on that folder's journal and outbox.
+ */
+export function burstSetup(
+  prefix: string,
+  total: number,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+) {
+  const dir = tempDir(prefix);
+  let entry = "";
+  beforeAll(() => {
+    entry = buildServeEntry(join(dir.path, "build"));
+    writeFileSync(
+      join(dir.path, "policy.yml"),
+      'from: "iommu-review bot <iommu-review@bots.example.org>"\ndefaults:\n  rate_limit: { per_thread: 1, per_hour: 100000 }\n',
+    );
+  }, 60_000);
+  afterAll(() => dir.remove());
+  const ids = Array.from({ length: total }, (_, i) => `${prefix}${i}@example.org`);
+  const mails = ids.map((messageId, i) =>
+    patchMail({
+      messageId,
+      subject: `[PATCH] iommu: lazy on arm64, take ${i}`,
+      from: `Dev ${i} <dev${i}@example.org>`,
+    }),
+  );
+  const start = () =>
+    startChildServer(
+      entry,
+      [
+        ...["--db", join(dir.path, "journal.sqlite"), "--outbox", join(dir.path, "outbox")],
+        ...["--policy", join(dir.path, "policy.yml"), "--rules", RULES_DIR, ...extraArgs],
+      ],
+      { IOMMU_REVIEW_WEBHOOK_SECRET: SECRET, ...env },
+    );
+  /**
+   * `clients` concurrent clients post every mail once to `url()`; `onAccepted` runs after each accepted one.
+   * Returns the accepted Message-Ids, and the others with the status they got (0: no answer).
+   */
+  const postAll = async (url: () => string, clients: number, onAccepted: (accepted: number) => void) => {
+    const accepted = new Set<string>();
+    const notAccepted = new Map<string, number>();
+    let next = 0;
+    const client = async () => {
+      while (next < total) {
+        const i = next++;
+        const status = await signedPost(url(), mails[i]!).then(
+          (res) => res.status,
+          () => 0,
+        );
+        if (status !== 202) notAccepted.set(ids[i]!, status);
+        else {
+          accepted.add(ids[i]!);
+          onAccepted(accepted.size);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: clients }, client));
+    return { accepted, notAccepted };
+  };
+  return { dir: dir.path, ids, mails, start, postAll };
 }

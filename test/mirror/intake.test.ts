@@ -80,7 +80,8 @@ describe("size, format and content", () => {
           port,
           path: "/patches",
           method: "POST",
-          headers: { "Content-Type": "message/rfc822" },
+          // Well-formed but wrong: a body is read only when the header could match it.
+          headers: { "Content-Type": "message/rfc822", "X-Hub-Signature-256": signBody("other", "x") },
         },
         (res) => {
           res.resume();
@@ -137,6 +138,44 @@ describe("size, format and content", () => {
 
   test("nothing refused above reached the journal", () => {
     expect(stored()).toBe(0);
+  });
+
+  test("every refusal above was reported with its status and reason, and without the body", () => {
+    const statuses = new Set(h.refusals.map((r) => r.status));
+    expect([...statuses].sort()).toEqual([400, 401, 413, 415]);
+    for (const r of h.refusals) {
+      expect(r).toMatchObject({ method: "POST", path: "/patches", remote: "127.0.0.1" });
+      expect(r.reason.length).toBeGreaterThan(0);
+      expect(r.reason).not.toMatch(/Subject:|lazy/);
+    }
+    expect(h.refusals).toContainEqual(
+      expect.objectContaining({ status: 401, reason: "missing X-Hub-Signature-256 header" }),
+    );
+  });
+});
+
+describe("refused before the body is read", () => {
+  /** Sends the headers and one chunk of a body that never ends; resolves with the status of the answer. */
+  function statusOfUnfinishedPost(headers: Record<string, string>): Promise<number> {
+    const { port } = new URL(h.url);
+    return new Promise<number>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port, path: "/patches", method: "POST", headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on("error", (e) => (e.message.includes("socket hang up") ? undefined : reject(e)));
+      req.write("From: someone\n");
+    });
+  }
+
+  test("a request without a signature is answered 401 while its body is still on the way", async () => {
+    expect(await statusOfUnfinishedPost({ "Content-Type": "message/rfc822" })).toBe(401);
+  });
+
+  test("a signed request of an unsupported type is answered 415 while its body is still on the way", async () => {
+    const headers = { "Content-Type": "text/html", "X-Hub-Signature-256": signBody(SECRET, "x") };
+    expect(await statusOfUnfinishedPost(headers)).toBe(415);
   });
 });
 

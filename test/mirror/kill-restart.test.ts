@@ -2,52 +2,14 @@
 // once while it works through its backlog. After restarts on the same journal and outbox, every message is
 // handled exactly once and no reply is written twice.
 
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { expect, test } from "@jest/globals";
 import Database from "better-sqlite3";
-import { buildServeEntry, type ChildServer, startChildServer } from "./child-server.js";
-import { patchMail, RULES_DIR, readMaildir, SECRET, signedPost, tempDir } from "./helpers.js";
+import { burstSetup } from "./child-server.js";
+import { readMaildir, signedPost } from "./helpers.js";
 
 const TOTAL = 500;
-const dir = tempDir("iommu-review-kill-");
-let entry: string;
-
-beforeAll(() => {
-  entry = buildServeEntry(join(dir.path, "build"));
-  writeFileSync(
-    join(dir.path, "policy.yml"),
-    'from: "iommu-review bot <iommu-review@bots.example.org>"\ndefaults:\n  rate_limit: { per_thread: 1, per_hour: 100000 }\n',
-  );
-}, 60_000);
-
-afterAll(() => dir.remove());
-
-const ids = Array.from({ length: TOTAL }, (_, i) => `burst-${i}@example.org`);
-const mails = ids.map((messageId, i) =>
-  patchMail({
-    messageId,
-    subject: `[PATCH] iommu: lazy on arm64, take ${i}`,
-    from: `Dev ${i} <dev${i}@example.org>`,
-  }),
-);
-
-function start(): Promise<ChildServer> {
-  return startChildServer(
-    entry,
-    [
-      "--db",
-      join(dir.path, "journal.sqlite"),
-      "--outbox",
-      join(dir.path, "outbox"),
-      "--policy",
-      join(dir.path, "policy.yml"),
-      "--rules",
-      RULES_DIR,
-    ],
-    { IOMMU_REVIEW_WEBHOOK_SECRET: SECRET },
-  );
-}
+const { dir, ids, mails, start, postAll } = burstSetup("burst-", TOTAL);
 
 async function health(url: string): Promise<{ pending: number; done: number; outboxPending: number }> {
   return (await fetch(url.replace("/patches", "/healthz"))).json() as never;
@@ -55,32 +17,22 @@ async function health(url: string): Promise<{ pending: number; done: number; out
 
 test("killed mid-burst and mid-backlog, it ends with 500 messages handled once and 500 replies, none twice", async () => {
   let server = await start();
-  const accepted = new Set<string>();
-  const notAccepted = new Set<string>();
-  let next = 0;
   let killed = false;
 
   // Eight clients post the burst; the server is killed once 200 messages have been accepted.
-  const client = async () => {
-    while (next < TOTAL) {
-      const i = next++;
-      try {
-        const res = await signedPost(server.url, mails[i]!);
-        if (res.status === 202) accepted.add(ids[i]!);
-        else notAccepted.add(ids[i]!);
-      } catch {
-        notAccepted.add(ids[i]!);
-      }
-      if (!killed && accepted.size >= 200) {
-        killed = true;
-        server.process.kill("SIGKILL");
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, client));
+  const { accepted, notAccepted: refused } = await postAll(
+    () => server.url,
+    8,
+    (n) => {
+      if (killed || n < 200) return;
+      killed = true;
+      server.process.kill("SIGKILL");
+    },
+  );
+  const notAccepted = [...refused.keys()];
   await server.exited;
   expect(killed).toBe(true);
-  expect(notAccepted.size).toBeGreaterThan(0);
+  expect(notAccepted.length).toBeGreaterThan(0);
 
   // Restart; the clients resend what was not acknowledged (some of it may have been committed already).
   server = await start();
@@ -89,7 +41,7 @@ test("killed mid-burst and mid-backlog, it ends with 500 messages handled once a
     expect([200, 202]).toContain(res.status);
   }
   // Kill again once some replies are in the outbox and others are still being reviewed or delivered.
-  const outbox = join(dir.path, "outbox");
+  const outbox = join(dir, "outbox");
   for (;;) {
     const h = await health(server.url);
     if (h.pending === 0 && h.outboxPending === 0) break;
@@ -108,7 +60,7 @@ test("killed mid-burst and mid-backlog, it ends with 500 messages handled once a
   server.process.kill("SIGTERM");
   expect(await server.exited).toBe(0);
 
-  const db = new Database(join(dir.path, "journal.sqlite"), { readonly: true });
+  const db = new Database(join(dir, "journal.sqlite"), { readonly: true });
   const messages = db.prepare("SELECT message_id, state, outcome FROM messages").all() as {
     message_id: string;
     state: string;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import { MaildirTransport } from "../../src/deliver/maildir.js";
 import type { MailTransport, OutgoingMail } from "../../src/deliver/transport.js";
-import { Journal, type NewOutboxEntry } from "../../src/mirror/journal.js";
+import { Journal, JournalInUseError, type NewOutboxEntry } from "../../src/mirror/journal.js";
 import { OutboxDispatcher } from "../../src/mirror/outbox-dispatcher.js";
 import { readMaildir, tempDir } from "./helpers.js";
 
@@ -20,6 +20,14 @@ beforeEach(() => {
 afterEach(() => {
   journal.close();
   dir.remove();
+});
+
+test("a journal file is open in one Journal at a time; closing it frees the file", () => {
+  const path = join(dir.path, "j.sqlite");
+  expect(() => new Journal(path)).toThrow(JournalInUseError);
+  journal.close();
+  journal = new Journal(path, () => clock);
+  expect(journal.counts().pending).toBe(0);
 });
 
 function mailEntry(n: number, notBefore = clock): NewOutboxEntry {

@@ -95,3 +95,51 @@ test("a journal that cannot be opened is reported, not thrown", async () => {
   expect(res.code).toBe(2);
   expect(res.stderr).toContain("--db ");
 });
+
+describe("--secret-file", () => {
+  test("a missing or empty file is one line naming the file", async () => {
+    const missing = join(dir.path, "no-such-secret");
+    const res = await run(["--secret-file", missing, "--rules", RULES_DIR], {});
+    expect(res).toMatchObject({ code: 2, stderr: `iommu-review serve: --secret-file ${missing}: ENOENT\n` });
+    const empty = join(dir.path, "empty-secret");
+    writeFileSync(empty, "\n");
+    expect((await run(["--secret-file", empty], {})).stderr).toContain("the file is empty");
+  });
+
+  test("the file's first line signs requests, and refusals are logged as JSON in production", async () => {
+    const file = join(dir.path, "secret");
+    writeFileSync(file, "from-a-file\n");
+    const out = sink();
+    const err = sink();
+    const stop = new AbortController();
+    const running = serveCommand(
+      ["--port", "0", "--secret-file", file, "--db", join(dir.path, "sf.sqlite"), "--rules", RULES_DIR],
+      {
+        env: { NODE_ENV: "production", IOMMU_REVIEW_WEBHOOK_SECRET: SECRET },
+        stdout: out.stream,
+        stderr: err.stream,
+        signal: stop.signal,
+      },
+    );
+    const url = await waitFor(() => /listening on (\S+)/.exec(out.text())?.[1], "the server to listen");
+    const mail = patchMail({ messageId: "sf-1@example.org" });
+    expect((await signedPost(url, mail, "message/rfc822", SECRET)).status).toBe(401);
+    expect((await signedPost(url, mail, "message/rfc822", "from-a-file")).status).toBe(202);
+    stop.abort();
+    expect(await running).toBe(0);
+    const lines = err
+      .text()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        status: 401,
+        reason: "signature does not match the body and the shared secret",
+        remote: "127.0.0.1",
+      }),
+    );
+    expect(err.text()).not.toContain("Subject:");
+  });
+});

@@ -68,6 +68,16 @@ const outbox = () =>
     payload: string;
   }[];
 
+/** outbox.answers of every entry: the Message-Id of the message each one replies to, never the reply's own. */
+const answered = () => journal.db.prepare("SELECT answers FROM outbox ORDER BY id").pluck().all() as string[];
+
+test("a reply's outbox entry names the patch it answers", async () => {
+  post({ messageId: "answered@example.org" });
+  await drain(worker(""));
+  expect(outbox().map((e) => e.kind)).toEqual(["mail"]);
+  expect(answered()).toEqual(["answered@example.org"]);
+});
+
 describe("rate limits", () => {
   test("per thread: the second triggering patch of a thread gets no reply", async () => {
     post({
@@ -164,6 +174,7 @@ describe("series", () => {
     expect(mail).toContain("> +\tdefault IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64");
     expect(outcomes()["s-3@example.org"]).toBe("reviewed; roll-up queued");
     expect(outcomes()["s-2@example.org"]).toBe("reviewed; roll-up pending");
+    expect(answered()).toEqual(["s-0@example.org"]);
   });
 
   test("without series_rollup, only the triggering patch gets a reply", async () => {
@@ -233,4 +244,58 @@ test("with reply_when_clean, a patch without findings gets a short reply instead
     "\n\nHi Ada,\n\niommu-review found no change to an architecture-conditional IOMMU\n",
   );
   expect(entry!.payload).not.toContain("wrote:");
+});
+
+describe("reply_min_severity", () => {
+  /** A patch whose only finding is an info one (a C line setting the DMA strictness). */
+  const infoOnly = (messageId: string) =>
+    journal.enqueue([
+      {
+        messageId,
+        origin: "test",
+        raw: Buffer.from(
+          [
+            "From: Ada Example <ada@example.org>",
+            "To: iommu@lists.example.org",
+            "Subject: [PATCH] iommu/foo: be strict",
+            `Message-Id: <${messageId}>`,
+            "",
+            "Strict on foo.",
+            "---",
+            "diff --git a/drivers/iommu/foo.c b/drivers/iommu/foo.c",
+            "--- a/drivers/iommu/foo.c",
+            "+++ b/drivers/iommu/foo.c",
+            "@@ -10,2 +10,3 @@ static int foo_probe(void)",
+            " {",
+            "+\tiommu_set_dma_strict();",
+            " \treturn 0;",
+            "",
+          ].join("\n"),
+        ),
+      },
+    ]);
+
+  test("by default an info-only patch gets no reply, and the next patch's warning in the thread still does", async () => {
+    const w = worker("");
+    infoOnly("info-1@example.org");
+    await drain(w);
+    expect(outcomes()["info-1@example.org"]).toBe(
+      "reviewed; no reply: no finding of severity warning or higher",
+    );
+    expect(outbox()).toEqual([]);
+    post({
+      messageId: "warn-2@example.org",
+      inReplyTo: "info-1@example.org",
+      references: ["info-1@example.org"],
+    });
+    await drain(w);
+    expect(outcomes()["warn-2@example.org"]).toBe("replied");
+    expect(answered()).toEqual(["warn-2@example.org"]);
+  });
+
+  test("set to info, the info-only patch is answered", async () => {
+    infoOnly("info-3@example.org");
+    await drain(worker("defaults: { reply_min_severity: info }"));
+    expect(outcomes()["info-3@example.org"]).toBe("replied");
+  });
 });

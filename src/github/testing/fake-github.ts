@@ -2,6 +2,7 @@
 // through GHE_HOST/GHE_PROTOCOL (base URL http://127.0.0.1:<port>/api/v3). It implements only what the app
 // calls, keeps what the app posts, and rejects review comments GitHub itself would reject (lines off the diff).
 
+import { type KeyObject, verify } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyHunks } from "../../kconfig/apply.js";
@@ -185,6 +186,8 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   private nextId = 1000;
   private server: Server | undefined;
+  /** The App GET /app authenticates: its id and public key. Without it, GET /app is not served. */
+  app: { id: number; publicKey: KeyObject } | undefined;
 
   constructor(owner = "kernel-fork", repo = "linux") {
     this.owner = owner;
@@ -307,6 +310,19 @@ export class FakeGitHub {
   }
 
   private readonly appRoutes: Route[] = [
+    {
+      method: "GET",
+      pattern: /^\/app$/,
+      handle: ({ req, res }) => {
+        const app = this.app;
+        if (!app) throw new HttpFailure(404, "Not Found (fake GitHub: no app configured)");
+        const jwt = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+        if (!jwt || !jwtSignedBy(jwt, app.id, app.publicKey)) {
+          throw new HttpFailure(401, "A JSON web token could not be decoded");
+        }
+        this.send(res, 200, { id: app.id, slug: "iommu-review", name: "iommu-review" });
+      },
+    },
     {
       method: "POST",
       pattern: /^\/app\/installations\/\d+\/access_tokens$/,
@@ -540,4 +556,19 @@ export class FakeGitHub {
       });
     return review;
   }
+}
+
+/** An RS256 JWT whose signature the key verifies and whose issuer is the App's id, as GitHub checks it. */
+function jwtSignedBy(jwt: string, appId: number, publicKey: KeyObject): boolean {
+  const [header, payload, signature] = jwt.split(".");
+  if (!header || !payload || !signature) return false;
+  const signed = verify(
+    "RSA-SHA256",
+    Buffer.from(`${header}.${payload}`),
+    publicKey,
+    Buffer.from(signature, "base64url"),
+  );
+  if (!signed) return false;
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { iss?: unknown };
+  return String(claims.iss) === String(appId);
 }

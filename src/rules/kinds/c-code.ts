@@ -1,11 +1,17 @@
 import { literalAlternation, requiredLiterals } from "../../ingest/regex-literals.js";
-import type { HunkLine } from "../../model.js";
+import type { FileDiff, HunkLine } from "../../model.js";
 import type { Hit, RuleContext } from "../context.js";
 import { matchesAny } from "../glob.js";
 import type { Rule } from "../load.js";
+import { type CLine, cLines, renamedIdentifier, tokens } from "./c-hunks.js";
+import { describeEffect } from "./c-effect.js";
 
-// Kind c-code: added or removed source lines that match one of the rule's patterns. Comment lines are
-// ignored, so a comment that mentions iommu_set_dma_strict() does not fire.
+// Kind c-code: added or removed C lines that change a default, as the rule names them (all data in the rule):
+// lines matching `patterns` (flags, calls, initial values); any code line inside a decision function named by
+// `functions` (e.g. *_def_domain_type); entries of a device table named by `tables`; and `hooks` that attach an
+// existing decision function to a struct the patch adds. A line removed and added back is no change unless it is
+// a pattern line whose guard or order against an `orderAnchors` call changed; a pair that differs only by a
+// renamed identifier, or by one of the rule's `equivalents`, is no change either. Comment lines never count.
 
 const isComment = (text: string) => /^\s*(\/\/|\/\*|\*)/.test(text);
 
@@ -24,10 +30,12 @@ function lineMatcher(rule: Rule): (text: string) => boolean {
       literals: requiredLiterals(p),
     }));
     // When every pattern has literals, one search for any of them turns away most lines at once.
-    const anyLiteral = gated.every((g) => g.literals)
-      ? literalAlternation(gated.flatMap((g) => g.literals!))
-      : undefined;
+    const anyLiteral =
+      gated.length > 0 && gated.every((g) => g.literals)
+        ? literalAlternation(gated.flatMap((g) => g.literals!))
+        : undefined;
     matcher = (text) =>
+      gated.length > 0 &&
       (!anyLiteral || anyLiteral.test(text)) &&
       gated.some(
         ({ re, literals }) => (!literals || literals.some((l) => text.includes(l))) && re.test(text),
@@ -37,36 +45,155 @@ function lineMatcher(rule: Rule): (text: string) => boolean {
   return matcher;
 }
 
-export function cCodeHits(rule: Rule, ctx: RuleContext): Hit[] {
+interface Compiled {
+  functions: RegExp[];
+  ignoreFunctions: RegExp[];
+  selectors: RegExp[];
+  hooks: RegExp[];
+  anchors: RegExp[];
+  equivalents: { from: RegExp; to: string }[];
+  tables: Set<string>;
+}
+
+const compiledRules = new WeakMap<Rule, Compiled>();
+
+function compiled(rule: Rule): Compiled {
+  let c = compiledRules.get(rule);
+  if (!c) {
+    const m = rule.match;
+    const res = (list?: readonly string[]) => (list ?? []).map((p) => new RegExp(p));
+    c = {
+      functions: res(m.functions),
+      ignoreFunctions: res(m.ignoreFunctions),
+      selectors: [...res(m.selectors), ...(m.tables ?? []).map((t) => new RegExp(`\\b${t}\\b`))],
+      hooks: res(m.hooks),
+      anchors: res(m.orderAnchors),
+      equivalents: (m.equivalents ?? []).map((e) => ({ from: new RegExp(e.from, "g"), to: e.to })),
+      tables: new Set(m.tables ?? []),
+    };
+    compiledRules.set(rule, c);
+  }
+  return c;
+}
+
+const DECLARATION_RE =
+  /^(?:(?:static|const|unsigned|signed|int|long|bool|u8|u16|u32|u64|char|extern)\s+)+(\w+)(?:\s+__\w+)*\s*=/;
+
+/** One spelling for lines that say the same thing: white space, initial values, #ifdef vs IS_ENABLED. */
+function normalise(text: string, equivalents: Compiled["equivalents"]): string {
+  let t = text.trim().replace(/\s+/g, " ");
+  for (const e of equivalents) t = t.replace(e.from, e.to);
+  t = t.replace(DECLARATION_RE, "$1 =");
+  return t.replace(/\s*([(),;=|&!?:*])\s*/g, "$1");
+}
+
+const some = (res: readonly RegExp[], text: string) => res.some((r) => r.test(text));
+
+/** The CONFIG_ symbols a line tests by preprocessor (#ifdef, #if defined) or by IS_ENABLED(). */
+const configTests = (text: string, preprocessor: boolean) =>
+  preprocessor
+    ? /^\s*#\s*(?:if|ifdef|ifndef|elif)\b/.test(text)
+      ? [...text.matchAll(/\bCONFIG_\w+/g)].map((m) => m[0])
+      : []
+    : [...text.matchAll(/\bIS_ENABLED\s*\(\s*(CONFIG_\w+)\s*\)/g)].map((m) => m[1]!);
+
+function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[] } {
+  const c = compiled(rule);
   const matches = lineMatcher(rule);
+  const all = cLines(file);
+  const changed = all.filter(
+    (l) => l.line.kind !== "context" && l.line.text.trim() !== "" && !isComment(l.line.text),
+  );
+  const side = (kind: "add" | "del") => changed.filter((l) => l.line.kind === kind);
+  const added = side("add");
+  const removed = side("del");
+  const tokenSet = (ls: CLine[]) => new Set(ls.flatMap((l) => tokens(l.line.text)));
+  const addedTokens = tokenSet(added);
+  const removedTokens = tokenSet(removed);
+  const addedFunctions = new Set(added.filter((l) => l.definition && l.fnAdded).map((l) => l.fn!));
+  // A function the patch adds counts only when it picks devices by a rule's selector or table.
+  const selected = new Set(added.filter((l) => l.fnAdded && some(c.selectors, l.line.text)).map((l) => l.fn!));
+  const inDecision = (l: CLine) =>
+    !!l.fn && some(c.functions, l.fn) && !l.definition && !/^[{}]\s*$/.test(l.line.text.trim());
+
+  const isPatternLine = (l: CLine) => matches(l.line.text) && !l.definition;
+  const candidate = (l: CLine): boolean => {
+    if (l.fn && some(c.ignoreFunctions, l.fn)) return false;
+    const hook = c.hooks.map((h) => h.exec(l.line.text)).find((m) => m);
+    if (hook) return l.blockAdded && !addedFunctions.has(hook[1] ?? "");
+    if (isPatternLine(l)) return true;
+    if (inDecision(l)) return !l.fnAdded || selected.has(l.fn!);
+    return !!l.block && c.tables.has(l.block) && !/=\s*\{\s*$/.test(l.line.text) && !/^\s*(\{\s*\}|\};)/.test(l.line.text);
+  };
+
+  const norm = (l: CLine) => normalise(l.line.text, c.equivalents);
+  const normsOf = (ls: CLine[]) => {
+    const map = new Map<string, CLine[]>();
+    for (const l of ls) map.set(norm(l), [...(map.get(norm(l)) ?? []), l]);
+    return map;
+  };
+  const addedNorms = normsOf(added);
+  const removedNorms = normsOf(removed);
+  const removedIfdefs = new Set(removed.flatMap((l) => configTests(l.line.text, true)));
+  const addedIfdefs = new Set(added.flatMap((l) => configTests(l.line.text, true)));
+
+  /** The anchor calls seen before a line in its own image, in file order. */
+  const anchorsBefore = (l: CLine) => {
+    const image = l.line.kind === "del" ? "add" : "del";
+    const idx = all.indexOf(l);
+    return all
+      .slice(0, idx)
+      .filter((o) => o.line.kind !== image && some(c.anchors, o.line.text))
+      .map((o) => norm(o))
+      .join("\n");
+  };
+  const movedWithEffect = (l: CLine, counterpart: CLine) =>
+    isPatternLine(l) &&
+    (normalise(l.guard, []) !== normalise(counterpart.guard, []) ||
+      (c.anchors.length > 0 && anchorsBefore(l) !== anchorsBefore(counterpart)));
+
+  const cancelled = (l: CLine): boolean => {
+    const others = l.line.kind === "add" ? removedNorms : addedNorms;
+    const twin = others.get(norm(l))?.[0];
+    if (twin) return !movedWithEffect(l, twin);
+    // #ifdef CONFIG_X re-spelled as IS_ENABLED(CONFIG_X) (or back) tests the same thing.
+    const ifdefs = l.line.kind === "add" ? removedIfdefs : addedIfdefs;
+    const tested = configTests(l.line.text, false);
+    if (tested.length > 0 && tested.every((s) => ifdefs.has(s))) return true;
+    const otherSide = l.line.kind === "add" ? removed : added;
+    return otherSide.some((o) => {
+      const pair =
+        l.line.kind === "add" ? renamedIdentifier(o.line.text, l.line.text) : renamedIdentifier(l.line.text, o.line.text);
+      // A rename replaces the old name everywhere the patch touches: the old one is gone, the new one is new.
+      return !!pair && !addedTokens.has(pair[0]) && !removedTokens.has(pair[1]);
+    });
+  };
+  return { lines: changed.filter((l) => candidate(l) && !cancelled(l)), all };
+}
+
+export function cCodeHits(rule: Rule, ctx: RuleContext): Hit[] {
   const hits: Hit[] = [];
   for (const file of ctx.patch.files) {
     if (!matchesAny(file.path, rule.match.paths) || matchesAny(file.path, rule.match.excludePaths)) continue;
-    const changed: HunkLine[] = [];
-    for (const h of file.hunks)
-      for (const l of h.lines)
-        if (l.kind !== "context" && matches(l.text) && !isComment(l.text)) changed.push(l);
-    if (changed.length === 0) continue;
-    const addedTexts = new Set(changed.filter((l) => l.kind === "add").map((l) => l.text.trim()));
-    const removedTexts = new Set(changed.filter((l) => l.kind === "del").map((l) => l.text.trim()));
-    // A line removed and added back unchanged (re-indented, moved within the file) changes nothing.
-    const real = changed.filter((l) => !(addedTexts.has(l.text.trim()) && removedTexts.has(l.text.trim())));
+    const { lines: real, all } = realChanges(rule, file);
     if (real.length === 0) continue;
-    const first = real.find((l) => l.kind === "add") ?? real[0]!;
+    const first = real.find((l) => l.line.kind === "add") ?? real[0]!;
+    const changed: HunkLine[] = real.map((l) => l.line);
     hits.push({
       path: file.path,
-      line: first.kind === "add" ? first.newLine! : first.oldLine!,
-      side: first.kind === "add" ? "new" : "old",
+      line: first.line.kind === "add" ? first.line.newLine! : first.line.oldLine!,
+      side: first.line.kind === "add" ? "new" : "old",
       table: [],
-      quote: real,
-      changed: real,
+      quote: changed,
+      changed,
       vars: {
         subject: file.path,
         path: file.path,
-        matched: real
+        matched: changed
           .slice(0, 3)
           .map((l) => `${l.kind === "add" ? "+" : "-"}${l.text.trim()}`)
           .join("; "),
+        effect: describeEffect(rule, file.path, real, all),
         changes: "",
         changedArches: "",
         basis: "",

@@ -1,0 +1,106 @@
+import type { FileDiff, HunkLine } from "../../model.js";
+
+// A small model of a C file's hunks, enough for the c-code rules: which function, struct initialiser or table a
+// changed line sits in (from the hunk header's section text and the definitions the hunk itself shows), whether
+// the patch adds that function or struct, and the guard over each line (the nearest less-indented line above it
+// in the same image). No C parser: kernel style (definitions at column 0, closing brace at column 0) is assumed.
+
+export interface CLine {
+  line: HunkLine;
+  /** The enclosing function, when known. */
+  fn?: string;
+  /** The enclosing function is added by the patch (its definition line is an added line). */
+  fnAdded: boolean;
+  /** The enclosing table (`name[] = {`) or struct initialiser (`struct s name = {`), when known. */
+  block?: string;
+  /** The block's opening line is added by the patch. */
+  blockAdded: boolean;
+  /** The line is a function definition or prototype, not code. */
+  definition: boolean;
+  /** The nearest less-indented line above, in the line's own image, trimmed ("" at top level). */
+  guard: string;
+  /** The hunk the line is in (index into file.hunks). */
+  hunk: number;
+}
+
+const KEYWORDS = new Set(["if", "while", "for", "switch", "return", "sizeof", "else", "do"]);
+const DEFINITION_RE = /^(?![\s#}{])(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\(/;
+const BLOCK_RE = /\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?=\s*\{\s*$/;
+
+/** The name a function definition or prototype line defines, or undefined for other lines. */
+export function definedFunction(text: string): string | undefined {
+  const m = DEFINITION_RE.exec(text);
+  if (!m || KEYWORDS.has(m[1]!) || /=/.test(text.slice(0, m.index + m[0].length))) return undefined;
+  return m[1];
+}
+
+const indentOf = (text: string) => /^\s*/.exec(text.replace(/\t/g, "        "))![0].length;
+
+export function cLines(file: FileDiff): CLine[] {
+  const out: CLine[] = [];
+  file.hunks.forEach((hunk, index) => {
+    let fn = definedFunction(hunk.section);
+    let fnAdded = false;
+    let block = BLOCK_RE.exec(hunk.section)?.[1];
+    let blockAdded = false;
+    // per image: the lines seen so far, for the guard
+    const images: Record<"old" | "new", string[]> = { old: [], new: [] };
+    for (const line of hunk.lines) {
+      const text = line.text;
+      const defined = definedFunction(text);
+      const definition = defined !== undefined || /^\s*extern\b/.test(text);
+      if (defined && !/;\s*$/.test(text)) {
+        fn = defined;
+        fnAdded = line.kind === "add";
+        block = undefined;
+      }
+      const opened = !defined ? BLOCK_RE.exec(text)?.[1] : undefined;
+      if (opened && indentOf(text) === 0) {
+        block = opened;
+        blockAdded = line.kind === "add";
+      }
+      const seen = line.kind === "del" ? images.old : line.kind === "add" ? images.new : undefined;
+      const before = seen ?? images.new;
+      const indent = indentOf(text);
+      let guard = "";
+      if (text.trim() !== "")
+        for (let i = before.length - 1; i >= 0; i--) {
+          const above = before[i]!;
+          if (above.trim() !== "" && indentOf(above) < indent && !/^\s*[{}]/.test(above)) {
+            guard = above.trim();
+            break;
+          }
+        }
+      out.push({ line, fn, fnAdded, block, blockAdded, definition, guard, hunk: index });
+      if (line.kind !== "add") images.old.push(text);
+      if (line.kind !== "del") images.new.push(text);
+      if (/^\}/.test(text)) {
+        if (block && /^\};/.test(text)) block = undefined;
+        else fn = undefined;
+      }
+    }
+  });
+  return out;
+}
+
+/** C tokens: identifiers, numbers, and single punctuation characters. */
+export const tokens = (text: string): string[] => text.match(/[A-Za-z_]\w*|\d\w*|\S/g) ?? [];
+
+const IDENT_RE = /^[A-Za-z_]\w*$/;
+
+/**
+ * The pair of identifiers a removed and an added line differ by, when they differ by exactly one identifier
+ * (a rename: `dev->untrusted = true` → `dev->untrusted_dma = true`).
+ */
+export function renamedIdentifier(removed: string, added: string): [string, string] | undefined {
+  const a = tokens(removed);
+  const b = tokens(added);
+  if (a.length !== b.length) return undefined;
+  let pair: [string, string] | undefined;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (pair || !IDENT_RE.test(a[i]!) || !IDENT_RE.test(b[i]!)) return undefined;
+    pair = [a[i]!, b[i]!];
+  }
+  return pair;
+}

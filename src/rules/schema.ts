@@ -161,6 +161,8 @@ const matchSchema = z
     functions: z.array(regexString).optional(),
     /** c-code: functions (name regexes) whose changes are not default changes (boot-parameter parsers, setters). */
     ignoreFunctions: z.array(regexString).optional(),
+    /** c-code: conditions (regexes on the guard over a line) under which a change is a fallback, not a default. */
+    ignoreGuards: z.array(regexString).optional(),
     /** c-code: device match tables (by name) that feed a default: added or removed entries count. */
     tables: z.array(z.string().regex(/^[A-Za-z_]\w*$/)).optional(),
     /** c-code: a decision function the patch adds counts only when a line of it matches one (or names a table). */

@@ -48,6 +48,7 @@ function lineMatcher(rule: Rule): (text: string) => boolean {
 interface Compiled {
   functions: RegExp[];
   ignoreFunctions: RegExp[];
+  ignoreGuards: RegExp[];
   selectors: RegExp[];
   hooks: RegExp[];
   anchors: RegExp[];
@@ -65,6 +66,7 @@ function compiled(rule: Rule): Compiled {
     c = {
       functions: res(m.functions),
       ignoreFunctions: res(m.ignoreFunctions),
+      ignoreGuards: res(m.ignoreGuards),
       selectors: [...res(m.selectors), ...(m.tables ?? []).map((t) => new RegExp(`\\b${t}\\b`))],
       hooks: res(m.hooks),
       anchors: res(m.orderAnchors),
@@ -119,6 +121,7 @@ function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[]
   const isPatternLine = (l: CLine) => matches(l.line.text) && !l.definition;
   const candidate = (l: CLine): boolean => {
     if (l.fn && some(c.ignoreFunctions, l.fn)) return false;
+    if (some(c.ignoreGuards, l.guard)) return false;
     const hook = c.hooks.map((h) => h.exec(l.line.text)).find((m) => m);
     if (hook) return l.blockAdded && !addedFunctions.has(hook[1] ?? "");
     if (isPatternLine(l)) return true;
@@ -147,15 +150,24 @@ function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[]
       .map((o) => norm(o))
       .join("\n");
   };
+  // Two guards are the same test when they read the same, or test the same CONFIG_ symbols that the patch moves
+  // from #ifdef to IS_ENABLED() (or back).
+  const sameGuard = (a: string, b: string) => {
+    if (normalise(a, []) === normalise(b, [])) return true;
+    const symbols = [...configTests(a, false), ...configTests(b, false)];
+    return symbols.length > 0 && symbols.every((s) => removedIfdefs.has(s) || addedIfdefs.has(s));
+  };
+  // A file-scope initial value has no guard to compare: it moved into code, and only its value counts.
+  const inCode = (l: CLine) => /^\s/.test(l.line.text);
   const movedWithEffect = (l: CLine, counterpart: CLine) =>
     isPatternLine(l) &&
-    (normalise(l.guard, []) !== normalise(counterpart.guard, []) ||
+    ((inCode(l) && inCode(counterpart) && !sameGuard(l.guard, counterpart.guard)) ||
       (c.anchors.length > 0 && anchorsBefore(l) !== anchorsBefore(counterpart)));
 
   const cancelled = (l: CLine): boolean => {
     const others = l.line.kind === "add" ? removedNorms : addedNorms;
-    const twin = others.get(norm(l))?.[0];
-    if (twin) return !movedWithEffect(l, twin);
+    const twins = others.get(norm(l));
+    if (twins) return twins.some((twin) => !movedWithEffect(l, twin));
     // #ifdef CONFIG_X re-spelled as IS_ENABLED(CONFIG_X) (or back) tests the same thing.
     const ifdefs = l.line.kind === "add" ? removedIfdefs : addedIfdefs;
     const tested = configTests(l.line.text, false);

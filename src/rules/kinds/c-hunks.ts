@@ -34,6 +34,26 @@ export function definedFunction(text: string): string | undefined {
   return m[1];
 }
 
+/**
+ * The nearest less-indented line above (a condition, loop or the function's own definition), with the lines that
+ * continue it until its parentheses close, so that a multi-line `if (a &&\n b)` reads whole.
+ */
+function guardAbove(before: readonly string[], indent: number): string {
+  for (let i = before.length - 1; i >= 0; i--) {
+    const above = before[i]!;
+    if (above.trim() === "" || indentOf(above) >= indent || /^\s*[{}]/.test(above)) continue;
+    let statement = above.trim();
+    let depth = 0;
+    for (let j = i; j < before.length && j < i + 6; j++) {
+      if (j > i) statement += ` ${before[j]!.trim()}`;
+      for (const ch of before[j]!) depth += ch === "(" ? 1 : ch === ")" ? -1 : 0;
+      if (depth <= 0) break;
+    }
+    return statement;
+  }
+  return "";
+}
+
 const indentOf = (text: string) => /^\s*/.exec(text.replace(/\t/g, "        "))![0].length;
 
 export function cLines(file: FileDiff): CLine[] {
@@ -50,8 +70,10 @@ export function cLines(file: FileDiff): CLine[] {
       const defined = definedFunction(text);
       const definition = defined !== undefined || /^\s*extern\b/.test(text);
       if (defined && !/;\s*$/.test(text)) {
+        // A definition added right after one removed is the same function renamed or re-typed, not a new one.
+        const previous = out[out.length - 1];
+        fnAdded = line.kind === "add" && !(previous?.definition && previous.line.kind === "del");
         fn = defined;
-        fnAdded = line.kind === "add";
         block = undefined;
       }
       const opened = !defined ? BLOCK_RE.exec(text)?.[1] : undefined;
@@ -62,15 +84,7 @@ export function cLines(file: FileDiff): CLine[] {
       const seen = line.kind === "del" ? images.old : line.kind === "add" ? images.new : undefined;
       const before = seen ?? images.new;
       const indent = indentOf(text);
-      let guard = "";
-      if (text.trim() !== "")
-        for (let i = before.length - 1; i >= 0; i--) {
-          const above = before[i]!;
-          if (above.trim() !== "" && indentOf(above) < indent && !/^\s*[{}]/.test(above)) {
-            guard = above.trim();
-            break;
-          }
-        }
+      const guard = text.trim() === "" ? "" : guardAbove(before, indent);
       out.push({ line, fn, fnAdded, block, blockAdded, definition, guard, hunk: index });
       if (line.kind !== "add") images.old.push(text);
       if (line.kind !== "del") images.new.push(text);

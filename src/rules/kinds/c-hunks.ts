@@ -24,14 +24,17 @@ export interface CLine {
 }
 
 const KEYWORDS = new Set(["if", "while", "for", "switch", "return", "sizeof", "else", "do"]);
-const DEFINITION_RE = /^(?![\s#}{])(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\(/;
+const DEFINITION_RE = /^(?![\s#}{])([A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\(/;
 const BLOCK_RE = /\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?=\s*\{\s*$/;
 
 /** The name a function definition or prototype line defines, or undefined for other lines. */
 export function definedFunction(text: string): string | undefined {
   const m = DEFINITION_RE.exec(text);
-  if (!m || KEYWORDS.has(m[1]!) || /=/.test(text.slice(0, m.index + m[0].length))) return undefined;
-  return m[1];
+  if (!m || KEYWORDS.has(m[2]!) || /=/.test(text.slice(0, m.index + m[0].length))) return undefined;
+  // Without a return type before the name it is a definition only when the type sat on the line above
+  // (kernel style for long types); `MACRO(...);` at column 0 is a statement, not a prototype.
+  if (!m[1] && /;\s*$/.test(text)) return undefined;
+  return m[2];
 }
 
 /**

@@ -3,7 +3,7 @@ import type { FileDiff, HunkLine } from "../../model.js";
 import type { Hit, RuleContext } from "../context.js";
 import { matchesAny } from "../glob.js";
 import type { Rule } from "../load.js";
-import { type CLine, cLines, renamedIdentifier, tokens } from "./c-hunks.js";
+import { type CLine, cLines, droppedArgument, renamedIdentifier, tokens } from "./c-hunks.js";
 import { describeEffect } from "./c-effect.js";
 
 // Kind c-code: added or removed C lines that change a default, as the rule names them (all data in the rule):
@@ -177,7 +177,11 @@ function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[]
       const pair =
         l.line.kind === "add" ? renamedIdentifier(o.line.text, l.line.text) : renamedIdentifier(l.line.text, o.line.text);
       // A rename replaces the old name everywhere the patch touches: the old one is gone, the new one is new.
-      return !!pair && !addedTokens.has(pair[0]) && !removedTokens.has(pair[1]);
+      if (pair) return !addedTokens.has(pair[0]) && !removedTokens.has(pair[1]);
+      // So does a parameter the patch drops (or adds) everywhere: `f(dev, startup)` → `f(dev)`.
+      const [del, add] = l.line.kind === "add" ? [o.line.text, l.line.text] : [l.line.text, o.line.text];
+      const argument = droppedArgument(del, add);
+      return !!argument && (del.length > add.length ? !addedTokens.has(argument) : !removedTokens.has(argument));
     });
   };
   return { lines: changed.filter((l) => candidate(l) && !cancelled(l)), all };

@@ -121,3 +121,20 @@ export function renamedIdentifier(removed: string, added: string): [string, stri
   }
   return pair;
 }
+
+/**
+ * The argument a removed line has and an added line lacks (or the reverse), when that is their only difference:
+ * `f(dev, startup)` → `f(dev)` gives "startup".
+ */
+export function droppedArgument(removed: string, added: string): string | undefined {
+  const [long, short] = removed.length > added.length ? [tokens(removed), tokens(added)] : [tokens(added), tokens(removed)];
+  if (long.length !== short.length + 2) return undefined;
+  let i = 0;
+  while (i < short.length && long[i] === short[i]) i++;
+  const gap = long.slice(i, i + 2);
+  const rest = (a: string[], b: string[]) => a.every((t, k) => t === b[k]);
+  if (!rest(long.slice(i + 2), short.slice(i))) return undefined;
+  if (gap[0] === "," && IDENT_RE.test(gap[1]!)) return gap[1];
+  if (gap[1] === "," && IDENT_RE.test(gap[0]!)) return gap[0];
+  return undefined;
+}

@@ -4,7 +4,8 @@
 import type { InputItem, Severity } from "../../src/model.js";
 import { review } from "../../src/review/review.js";
 import type { Rule } from "../../src/rules/load.js";
-import type { Tier } from "./labels.js";
+import { readFileSync } from "node:fs";
+import type { Label, Tier } from "./labels.js";
 
 export interface ScoredRow {
   messageId: string;
@@ -66,3 +67,14 @@ export function precision(rows: readonly ScoredRow[], severity: Severity): Ratio
 
 export const percent = ({ hit, of }: Ratio) => (of === 0 ? "n/a" : `${((100 * hit) / of).toFixed(1)}%`);
 export const showRatio = (r: Ratio) => `${r.hit}/${r.of} (${percent(r)})`;
+
+/** A blind-set file: message_id, label (TRUE/FALSE), tier, reason; read into the development set's shape. */
+export function readBlindLabels(file: string): Label[] {
+  const [, ...rows] = readFileSync(file, "utf8").split("\n");
+  return rows
+    .filter((r) => r.trim() !== "")
+    .map((r) => {
+      const [messageId = "", label = "", tier = "-", reason = ""] = r.split("\t");
+      return { messageId, date: "", subject: "", label: label === "TRUE", tier: tier as Tier, reason };
+    });
+}

@@ -1,7 +1,15 @@
 import { join } from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { loadRules } from "../../src/rules/load.js";
-import { precision, type Ratio, readBlindLabels, recall, type ScoredRow, scoreRows, showRatio } from "./detection.js";
+import {
+  precision,
+  type Ratio,
+  readBlindLabels,
+  recall,
+  type ScoredRow,
+  scoreRows,
+  showRatio,
+} from "./detection.js";
 import { devsetUnavailable, labelledPatches } from "./labels.js";
 
 // The bundled rules on hand-labelled real patches, through the same review() the command line uses.
@@ -69,7 +77,9 @@ maybe("development set (in-sample)", () => {
 
   test("no finding on the rename and refactor negatives", () => {
     // FALSE rows whose reason says rename or refactor, and whose subject does not add a new mechanism
-    const negatives = rows.filter((r) => !r.label && /\brenam|Kconfig indentation|Move Kconfig/i.test(r.subject));
+    const negatives = rows.filter(
+      (r) => !r.label && /\brenam|Kconfig indentation|Move Kconfig/i.test(r.subject),
+    );
     expect(negatives.length).toBeGreaterThan(3);
     expect(negatives.filter((r) => r.severity).map((r) => r.subject)).toEqual([]);
   });

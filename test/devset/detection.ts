@@ -1,10 +1,10 @@
 // Scores the bundled rules' review() against hand-labelled patches: recall per tier of the TRUE rows, and
 // precision per severity (a patch counts under the highest severity of its findings).
 
+import { readFileSync } from "node:fs";
 import type { InputItem, Severity } from "../../src/model.js";
 import { review } from "../../src/review/review.js";
 import type { Rule } from "../../src/rules/load.js";
-import { readFileSync } from "node:fs";
 import type { Label, Tier } from "./labels.js";
 
 export interface ScoredRow {
@@ -33,9 +33,22 @@ export function scoreRows(
     );
     const { messageId, subject, label, tier } = row;
     const evidence = findings.map(
-      (f) => `${f.severity} ${f.rule} ${f.path}: ${f.quote.filter((l) => l.kind !== "context").map((l) => (l.kind === "add" ? "+" : "-") + l.text.trim()).slice(0, 3).join(" | ")}`,
+      (f) =>
+        `${f.severity} ${f.rule} ${f.path}: ${f.quote
+          .filter((l) => l.kind !== "context")
+          .map((l) => (l.kind === "add" ? "+" : "-") + l.text.trim())
+          .slice(0, 3)
+          .join(" | ")}`,
     );
-    return { messageId, subject, label, tier, severity: top, rules: [...new Set(findings.map((f) => f.rule))], evidence };
+    return {
+      messageId,
+      subject,
+      label,
+      tier,
+      severity: top,
+      rules: [...new Set(findings.map((f) => f.rule))],
+      evidence,
+    };
   });
 }
 

@@ -3,8 +3,8 @@ import type { FileDiff, HunkLine } from "../../model.js";
 import type { Hit, RuleContext } from "../context.js";
 import { matchesAny } from "../glob.js";
 import type { Rule } from "../load.js";
-import { type CLine, cLines, droppedArgument, renamedIdentifier, tokens } from "./c-hunks.js";
 import { describeEffect } from "./c-effect.js";
+import { type CLine, cLines, droppedArgument, renamedIdentifier, tokens } from "./c-hunks.js";
 
 // Kind c-code: added or removed C lines that change a default, as the rule names them (all data in the rule):
 // lines matching `patterns` (flags, calls, initial values); any code line inside a decision function named by
@@ -114,7 +114,9 @@ function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[]
   const removedTokens = tokenSet(removed);
   const addedFunctions = new Set(added.filter((l) => l.definition && l.fnAdded).map((l) => l.fn!));
   // A function the patch adds counts only when it picks devices by a rule's selector or table.
-  const selected = new Set(added.filter((l) => l.fnAdded && some(c.selectors, l.line.text)).map((l) => l.fn!));
+  const selected = new Set(
+    added.filter((l) => l.fnAdded && some(c.selectors, l.line.text)).map((l) => l.fn!),
+  );
   const inDecision = (l: CLine) =>
     !!l.fn && some(c.functions, l.fn) && !l.definition && !/^[{}]\s*$/.test(l.line.text.trim());
 
@@ -126,7 +128,12 @@ function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[]
     if (hook) return l.blockAdded && !addedFunctions.has(hook[1] ?? "");
     if (isPatternLine(l)) return true;
     if (inDecision(l)) return !l.fnAdded || selected.has(l.fn!);
-    return !!l.block && c.tables.has(l.block) && !/=\s*\{\s*$/.test(l.line.text) && !/^\s*(\{\s*\}|\};)/.test(l.line.text);
+    return (
+      !!l.block &&
+      c.tables.has(l.block) &&
+      !/=\s*\{\s*$/.test(l.line.text) &&
+      !/^\s*(\{\s*\}|\};)/.test(l.line.text)
+    );
   };
 
   const norm = (l: CLine) => normalise(l.line.text, c.equivalents);
@@ -139,6 +146,8 @@ function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[]
   const removedNorms = normsOf(removed);
   const removedIfdefs = new Set(removed.flatMap((l) => configTests(l.line.text, true)));
   const addedIfdefs = new Set(added.flatMap((l) => configTests(l.line.text, true)));
+  const addedIsEnabled = new Set(added.flatMap((l) => configTests(l.line.text, false)));
+  const removedIsEnabled = new Set(removed.flatMap((l) => configTests(l.line.text, false)));
 
   /** The anchor calls seen before a line in its own image, in file order. */
   const anchorsBefore = (l: CLine) => {
@@ -172,16 +181,23 @@ function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[]
     const ifdefs = l.line.kind === "add" ? removedIfdefs : addedIfdefs;
     const tested = configTests(l.line.text, false);
     if (tested.length > 0 && tested.every((s) => ifdefs.has(s))) return true;
+    // ... and so is a value set inside #ifdef CONFIG_X when the patch now tests CONFIG_X with IS_ENABLED().
+    const respelled = l.line.kind === "add" ? removedIsEnabled : addedIsEnabled;
+    if (l.cppSymbols.length > 0 && l.cppSymbols.every((s) => respelled.has(s))) return true;
     const otherSide = l.line.kind === "add" ? removed : added;
     return otherSide.some((o) => {
       const pair =
-        l.line.kind === "add" ? renamedIdentifier(o.line.text, l.line.text) : renamedIdentifier(l.line.text, o.line.text);
+        l.line.kind === "add"
+          ? renamedIdentifier(o.line.text, l.line.text)
+          : renamedIdentifier(l.line.text, o.line.text);
       // A rename replaces the old name everywhere the patch touches: the old one is gone, the new one is new.
       if (pair) return !addedTokens.has(pair[0]) && !removedTokens.has(pair[1]);
       // So does a parameter the patch drops (or adds) everywhere: `f(dev, startup)` → `f(dev)`.
       const [del, add] = l.line.kind === "add" ? [o.line.text, l.line.text] : [l.line.text, o.line.text];
       const argument = droppedArgument(del, add);
-      return !!argument && (del.length > add.length ? !addedTokens.has(argument) : !removedTokens.has(argument));
+      return (
+        !!argument && (del.length > add.length ? !addedTokens.has(argument) : !removedTokens.has(argument))
+      );
     });
   };
   return { lines: changed.filter((l) => candidate(l) && !cancelled(l)), all };

@@ -27,20 +27,27 @@ function tableSentence(table: string, lines: CLine[]): string {
   const added = lines.filter((l) => l.line.kind === "add").map((l) => entryName(l.line.text));
   const removed = lines.filter((l) => l.line.kind === "del").map((l) => entryName(l.line.text));
   const parts: string[] = [];
-  if (added.length) parts.push(`devices matching ${listWords(added.slice(0, 4))}${added.length > 4 ? " and others" : ""} are added to ${table}`);
-  if (removed.length) parts.push(`${listWords(removed.slice(0, 4))}${removed.length > 4 ? " and others" : ""} leave ${table}`);
+  if (added.length)
+    parts.push(
+      `devices matching ${listWords(added.slice(0, 4))}${added.length > 4 ? " and others" : ""} are added to ${table}`,
+    );
+  if (removed.length)
+    parts.push(`${listWords(removed.slice(0, 4))}${removed.length > 4 ? " and others" : ""} leave ${table}`);
   return `${parts.join(", and ")}, the table that gives matching devices their default domain type`;
 }
 
 function decisionSentence(fn: string, lines: CLine[]): string {
   const types = (kind: "add" | "del") => [
     ...new Set(
-      lines.filter((l) => l.line.kind === kind).flatMap((l) => l.line.text.match(/\bIOMMU_DOMAIN_\w+/g) ?? []),
+      lines
+        .filter((l) => l.line.kind === kind)
+        .flatMap((l) => l.line.text.match(/\bIOMMU_DOMAIN_\w+/g) ?? []),
     ),
   ];
   const now = types("add");
   const gone = types("del").filter((t) => !now.includes(t));
-  const condition = lines.map((l) => (isCondition(l.line.text) ? l.line.text : isCondition(l.guard) ? l.guard : ""))
+  const condition = lines
+    .map((l) => (isCondition(l.line.text) ? l.line.text : isCondition(l.guard) ? l.guard : ""))
     .find((t) => t !== "");
   const what = [
     now.length ? `can now return ${listWords(now)}` : "",
@@ -59,15 +66,25 @@ export function describeEffect(rule: Rule, path: string, real: CLine[], all: CLi
   const inTable = real.filter((l) => l.block && tables.has(l.block));
   if (inTable.length) return `${driver}: ${tableSentence(inTable[0]!.block!, inTable)}`;
   const hooks = (rule.match.hooks ?? []).map((h) => new RegExp(h));
-  const hook = real.map((l) => ({ l, m: hooks.map((h) => h.exec(l.line.text)).find((m) => m) })).find((x) => x.m);
+  const hook = real
+    .map((l) => ({ l, m: hooks.map((h) => h.exec(l.line.text)).find((m) => m) }))
+    .find((x) => x.m);
   if (hook)
     return `${driver}: ${hook.m![1]}() now also picks the default domain type of the devices behind ${hook.l.block ?? "a new ops structure"}`;
   const functions = (rule.match.functions ?? []).map((f) => new RegExp(f));
   const decision = real.find((l) => l.fn && functions.some((f) => f.test(l.fn!)));
-  if (decision) return `${driver}: ${decisionSentence(decision.fn!, real.filter((l) => l.fn === decision.fn))}`;
+  if (decision)
+    return `${driver}: ${decisionSentence(
+      decision.fn!,
+      real.filter((l) => l.fn === decision.fn),
+    )}`;
   const first = real.find((l) => l.line.kind === "add") ?? real[0]!;
   const moved = all.some(
-    (o) => o !== first && o.line.kind !== first.line.kind && o.line.kind !== "context" && o.line.text.trim() === first.line.text.trim(),
+    (o) =>
+      o !== first &&
+      o.line.kind !== first.line.kind &&
+      o.line.kind !== "context" &&
+      o.line.text.trim() === first.line.text.trim(),
   );
   const verb = moved ? "moves" : first.line.kind === "add" ? "adds" : "removes";
   const where = isCondition(first.guard)

@@ -19,13 +19,15 @@ export interface CLine {
   definition: boolean;
   /** The nearest less-indented line above, in the line's own image, trimmed ("" at top level). */
   guard: string;
+  /** The CONFIG_ symbols of the preprocessor conditional (#if, #ifdef) the line sits in, as far as the hunk shows. */
+  cppSymbols: string[];
   /** The hunk the line is in (index into file.hunks). */
   hunk: number;
 }
 
 const KEYWORDS = new Set(["if", "while", "for", "switch", "return", "sizeof", "else", "do"]);
 const DEFINITION_RE = /^(?![\s#}{])([A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\(/;
-const BLOCK_RE = /\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?=\s*\{\s*$/;
+const BLOCK_RE = /\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?(?:\s+__\w+)*\s*=\s*\{\s*$/;
 
 /** The name a function definition or prototype line defines, or undefined for other lines. */
 export function definedFunction(text: string): string | undefined {
@@ -55,6 +57,18 @@ function guardAbove(before: readonly string[], indent: number): string {
     return statement;
   }
   return "";
+}
+
+/** The CONFIG_ symbols the innermost open #if / #ifdef above tests (through #else and #elif), or none. */
+function conditionalAbove(before: readonly string[]): string[] {
+  let depth = 0;
+  for (let i = before.length - 1; i >= 0; i--) {
+    const directive = /^\s*#\s*(if|ifdef|ifndef|endif)\b/.exec(before[i]!)?.[1];
+    if (directive === "endif") depth++;
+    else if (directive && depth > 0) depth--;
+    else if (directive) return [...before[i]!.matchAll(/\bCONFIG_\w+/g)].map((m) => m[0]);
+  }
+  return [];
 }
 
 const indentOf = (text: string) => /^\s*/.exec(text.replace(/\t/g, "        "))![0].length;
@@ -88,7 +102,8 @@ export function cLines(file: FileDiff): CLine[] {
       const before = seen ?? images.new;
       const indent = indentOf(text);
       const guard = text.trim() === "" ? "" : guardAbove(before, indent);
-      out.push({ line, fn, fnAdded, block, blockAdded, definition, guard, hunk: index });
+      const cppSymbols = conditionalAbove(before);
+      out.push({ line, fn, fnAdded, block, blockAdded, definition, guard, cppSymbols, hunk: index });
       if (line.kind !== "add") images.old.push(text);
       if (line.kind !== "del") images.new.push(text);
       if (/^\}/.test(text)) {
@@ -127,7 +142,8 @@ export function renamedIdentifier(removed: string, added: string): [string, stri
  * `f(dev, startup)` → `f(dev)` gives "startup".
  */
 export function droppedArgument(removed: string, added: string): string | undefined {
-  const [long, short] = removed.length > added.length ? [tokens(removed), tokens(added)] : [tokens(added), tokens(removed)];
+  const [long, short] =
+    removed.length > added.length ? [tokens(removed), tokens(added)] : [tokens(added), tokens(removed)];
   if (long.length !== short.length + 2) return undefined;
   let i = 0;
   while (i < short.length && long[i] === short[i]) i++;

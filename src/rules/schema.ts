@@ -173,6 +173,8 @@ const matchSchema = z
     orderAnchors: z.array(regexString).optional(),
     /** c-code: rewrites that make two spellings of the same behaviour compare equal (from: regex, to). */
     equivalents: z.array(z.object({ from: regexString, to: z.string() }).strict()).optional(),
+    /** c-code: what a changed line means, for the finding's sentence: the first `when` regex that matches it. */
+    effects: z.array(z.object({ when: regexString, says: z.string().min(5) }).strict()).optional(),
     /** c-code: who a path's default applies to, for the finding's sentence (first matching glob wins). */
     drivers: z.array(z.object({ path: z.string().min(1), name: z.string().min(2) }).strict()).optional(),
   })

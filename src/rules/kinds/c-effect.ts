@@ -12,7 +12,9 @@ const isCondition = (text: string) => /^(?:\}\s*)?(?:if|else|switch|case)\b/.tes
 /** The driver or subsystem a path belongs to, as the rule names it (match.drivers), else the file name. */
 export function driverOf(rule: Rule, path: string): string {
   const named = rule.match.drivers?.find((d) => matchesAny(path, [d.path]));
-  return named?.name ?? path.replace(/^.*\//, "").replace(/\.[ch]$/, "");
+  return (
+    named?.name ?? /^arch\/([^/]+)\//.exec(path)?.[1] ?? path.replace(/^.*\//, "").replace(/\.[ch]$/, "")
+  );
 }
 
 /** What a table entry names: compatible strings, else PCI/USB ids, else the entry as written. */
@@ -36,6 +38,13 @@ function tableSentence(table: string, lines: CLine[]): string {
   return `${parts.join(", and ")}, the table that gives matching devices their default domain type`;
 }
 
+/** The condition of an `if (...)` / `} else if (...)` line, without the keyword and the brace. */
+function conditionText(text: string): string {
+  const t = text.trim().replace(/\s+/g, " ");
+  const m = /^(?:\}\s*)?(?:else\s+)?(?:if|while|switch)\s*\((.*)\)\s*\{?$/.exec(t);
+  return m ? m[1]!.trim() : t.replace(/\s*\{$/, "");
+}
+
 function decisionSentence(fn: string, lines: CLine[]): string {
   const types = (kind: "add" | "del") => [
     ...new Set(
@@ -46,18 +55,60 @@ function decisionSentence(fn: string, lines: CLine[]): string {
   ];
   const now = types("add");
   const gone = types("del").filter((t) => !now.includes(t));
-  const condition = lines
-    .map((l) => (isCondition(l.line.text) ? l.line.text : isCondition(l.guard) ? l.guard : ""))
-    .find((t) => t !== "");
+  const conditionOf = (kind: "add" | "del") =>
+    lines
+      .filter((l) => l.line.kind === kind)
+      .map((l) => (isCondition(l.line.text) ? l.line.text : isCondition(l.guard) ? l.guard : ""))
+      .find((t) => t !== "");
+  const added = conditionOf("add");
+  const removed = conditionOf("del");
   const what = [
     now.length ? `can now return ${listWords(now)}` : "",
     gone.length ? `no longer returns ${listWords(gone)} where it did` : "",
   ].filter((s) => s !== "");
   const verb = what.length ? what.join(" and ") : "changes how it decides";
-  const whom = condition
-    ? `for devices where ${code(condition)}`
-    : "; which devices this reaches cannot be told from the hunk";
-  return `${fn}(), which picks a device's default domain type, ${verb} ${whom}`.replace(" ;", ";");
+  const whom = added
+    ? ` for devices where ${code(conditionText(added))}${removed && !now.length && !gone.length ? ` (was ${code(conditionText(removed))})` : ""}`
+    : removed
+      ? ` for devices where ${code(conditionText(removed))}`
+      : "; which devices this reaches cannot be told from the hunk";
+  return `${fn}(), which picks a device's default domain type, ${verb}${whom}`;
+}
+
+/** What the rule says the line means, if one of its `effects` matches. */
+function meaning(rule: Rule, text: string): string | undefined {
+  return rule.match.effects?.find((e) => new RegExp(e.when).test(text))?.says;
+}
+
+function patternSentence(rule: Rule, driver: string, first: CLine, all: CLine[]): string {
+  const twin = all.find(
+    (o) =>
+      o !== first &&
+      o.line.kind !== first.line.kind &&
+      o.line.kind !== "context" &&
+      o.line.text.trim() === first.line.text.trim(),
+  );
+  const said = meaning(rule, first.line.text);
+  const where = (l: CLine) =>
+    isCondition(l.guard) ? `when ${code(conditionText(l.guard))}` : l.fn ? `in ${l.fn}()` : "";
+  if (twin) {
+    const [from, to] = first.line.kind === "add" ? [twin, first] : [first, twin];
+    const anchors = (rule.match.orderAnchors ?? []).map((a) => new RegExp(a));
+    const anchor = all.find((l) => l.line.kind !== "del" && anchors.some((a) => a.test(l.line.text)));
+    const target =
+      where(from) !== where(to) || !anchor
+        ? `from ${where(from) || "where it was"} to ${where(to) || "another place"}`
+        : `to ${all.indexOf(to) > all.indexOf(anchor) ? "after" : "before"} ${code(anchor.line.text)}${where(to) ? ` ${where(to)}` : ""}`;
+    const moved = `the patch moves ${code(first.line.text)} ${target}`;
+    return `${driver}: ${moved}${said ? `; that line is where ${said}` : ""}`;
+  }
+  const place = where(first);
+  const unknown = isCondition(first.guard)
+    ? ""
+    : `; the hunk shows no condition on it, so who it reaches cannot be told from the patch beyond ${driver}`;
+  if (first.line.kind === "add")
+    return `${driver}: the patch adds ${code(first.line.text)}${place ? ` ${place}` : ""}${said ? `, so ${said}` : ""}${unknown}`;
+  return `${driver}: the patch removes ${code(first.line.text)}${place ? ` ${place}` : ""}${said ? `, the line by which ${said}` : ""}${unknown}`;
 }
 
 export function describeEffect(rule: Rule, path: string, real: CLine[], all: CLine[]): string {
@@ -78,19 +129,5 @@ export function describeEffect(rule: Rule, path: string, real: CLine[], all: CLi
       decision.fn!,
       real.filter((l) => l.fn === decision.fn),
     )}`;
-  const first = real.find((l) => l.line.kind === "add") ?? real[0]!;
-  const moved = all.some(
-    (o) =>
-      o !== first &&
-      o.line.kind !== first.line.kind &&
-      o.line.kind !== "context" &&
-      o.line.text.trim() === first.line.text.trim(),
-  );
-  const verb = moved ? "moves" : first.line.kind === "add" ? "adds" : "removes";
-  const where = isCondition(first.guard)
-    ? ` under ${code(first.guard)}`
-    : first.fn
-      ? ` in ${first.fn}()`
-      : "";
-  return `${driver}: the patch ${verb} ${code(first.line.text)}${where}; which systems or devices it reaches depends on that path`;
+  return patternSentence(rule, driver, real.find((l) => l.line.kind === "add") ?? real[0]!, all);
 }

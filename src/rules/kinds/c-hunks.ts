@@ -93,6 +93,11 @@ export function cLines(file: FileDiff): CLine[] {
         fn = defined;
         block = undefined;
       }
+      // Function bodies are indented: any other statement at column 0 is at file scope.
+      if (!defined && /^[A-Za-z_]/.test(text) && !/^\w+:\s*$/.test(text)) {
+        fn = undefined;
+        fnAdded = false;
+      }
       const opened = !defined ? BLOCK_RE.exec(text)?.[1] : undefined;
       if (opened && indentOf(text) === 0) {
         block = opened;

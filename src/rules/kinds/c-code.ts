@@ -99,7 +99,23 @@ const configTests = (text: string, preprocessor: boolean) =>
       : []
     : [...text.matchAll(/\bIS_ENABLED\s*\(\s*(CONFIG_\w+)\s*\)/g)].map((m) => m[1]!);
 
-function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[] } {
+/** The normalised added and removed lines of every file the rule watches: a line moved to another file is no change. */
+function patchLines(rule: Rule, files: readonly FileDiff[]): Record<"add" | "del", Map<string, FileDiff>> {
+  const c = compiled(rule);
+  const out = { add: new Map<string, FileDiff>(), del: new Map<string, FileDiff>() };
+  for (const file of files)
+    for (const h of file.hunks)
+      for (const l of h.lines)
+        if (l.kind !== "context" && l.text.trim() !== "")
+          out[l.kind].set(normalise(l.text, c.equivalents), file);
+  return out;
+}
+
+function realChanges(
+  rule: Rule,
+  file: FileDiff,
+  inPatch: Record<"add" | "del", Map<string, FileDiff>>,
+): { lines: CLine[]; all: CLine[] } {
   const c = compiled(rule);
   const matches = lineMatcher(rule);
   const all = cLines(file);
@@ -177,6 +193,8 @@ function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[]
     const others = l.line.kind === "add" ? removedNorms : addedNorms;
     const twins = others.get(norm(l));
     if (twins) return twins.some((twin) => !movedWithEffect(l, twin));
+    const elsewhere = inPatch[l.line.kind === "add" ? "del" : "add"].get(norm(l));
+    if (elsewhere && elsewhere !== file) return true;
     // #ifdef CONFIG_X re-spelled as IS_ENABLED(CONFIG_X) (or back) tests the same thing.
     const ifdefs = l.line.kind === "add" ? removedIfdefs : addedIfdefs;
     const tested = configTests(l.line.text, false);
@@ -205,9 +223,12 @@ function realChanges(rule: Rule, file: FileDiff): { lines: CLine[]; all: CLine[]
 
 export function cCodeHits(rule: Rule, ctx: RuleContext): Hit[] {
   const hits: Hit[] = [];
-  for (const file of ctx.patch.files) {
-    if (!matchesAny(file.path, rule.match.paths) || matchesAny(file.path, rule.match.excludePaths)) continue;
-    const { lines: real, all } = realChanges(rule, file);
+  const watched = ctx.patch.files.filter(
+    (file) => matchesAny(file.path, rule.match.paths) && !matchesAny(file.path, rule.match.excludePaths),
+  );
+  const inPatch = watched.length > 1 ? patchLines(rule, watched) : { add: new Map(), del: new Map() };
+  for (const file of watched) {
+    const { lines: real, all } = realChanges(rule, file, inPatch);
     if (real.length === 0) continue;
     const first = real.find((l) => l.line.kind === "add") ?? real[0]!;
     const changed: HunkLine[] = real.map((l) => l.line);

@@ -47,7 +47,10 @@ function guardAbove(before: readonly string[], indent: number): string {
   for (let i = before.length - 1; i >= 0; i--) {
     const above = before[i]!;
     if (above.trim() === "" || indentOf(above) >= indent || /^\s*[{}]/.test(above)) continue;
-    let statement = above.trim();
+    // A continuation line (`    b) {`) closes more than it opens: start from the line that opened it.
+    const balance = (t: string) => (t.match(/\(/g)?.length ?? 0) - (t.match(/\)/g)?.length ?? 0);
+    for (let open = balance(before[i]!); open < 0 && i > 0; ) open += balance(before[--i]!);
+    let statement = before[i]!.trim();
     let depth = 0;
     for (let j = i; j < before.length && j < i + 6; j++) {
       if (j > i) statement += ` ${before[j]!.trim()}`;

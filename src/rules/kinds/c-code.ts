@@ -125,9 +125,6 @@ function realChanges(
   const side = (kind: "add" | "del") => changed.filter((l) => l.line.kind === kind);
   const added = side("add");
   const removed = side("del");
-  const tokenSet = (ls: CLine[]) => new Set(ls.flatMap((l) => tokens(l.line.text)));
-  const addedTokens = tokenSet(added);
-  const removedTokens = tokenSet(removed);
   const addedFunctions = new Set(added.filter((l) => l.definition && l.fnAdded).map((l) => l.fn!));
   // A function the patch adds counts only when it picks devices by a rule's selector or table.
   const selected = new Set(
@@ -152,12 +149,29 @@ function realChanges(
     );
   };
 
-  const norm = (l: CLine) => normalise(l.line.text, c.equivalents);
+  const candidates = changed.filter(candidate);
+  if (candidates.length === 0) return { lines: [], all };
+
+  // Only a patch with candidate lines pays for the pairing below.
+  const tokenSet = (ls: CLine[]) => new Set(ls.flatMap((l) => tokens(l.line.text)));
+  const addedTokens = tokenSet(added);
+  const removedTokens = tokenSet(removed);
+  const normCache = new Map<CLine, string>();
+  const norm = (l: CLine) => {
+    let n = normCache.get(l);
+    if (n === undefined) normCache.set(l, (n = normalise(l.line.text, c.equivalents)));
+    return n;
+  };
   const normsOf = (ls: CLine[]) => {
     const map = new Map<string, CLine[]>();
-    for (const l of ls) map.set(norm(l), [...(map.get(norm(l)) ?? []), l]);
+    for (const l of ls) {
+      const list = map.get(norm(l));
+      if (list) list.push(l);
+      else map.set(norm(l), [l]);
+    }
     return map;
   };
+  const position = new Map(all.map((l, i) => [l, i]));
   const addedNorms = normsOf(added);
   const removedNorms = normsOf(removed);
   const removedIfdefs = new Set(removed.flatMap((l) => configTests(l.line.text, true)));
@@ -168,7 +182,7 @@ function realChanges(
   /** The anchor calls seen before a line in its own image, in file order. */
   const anchorsBefore = (l: CLine) => {
     const image = l.line.kind === "del" ? "add" : "del";
-    const idx = all.indexOf(l);
+    const idx = position.get(l)!;
     return all
       .slice(0, idx)
       .filter((o) => o.line.kind !== image && some(c.anchors, o.line.text))
@@ -218,7 +232,7 @@ function realChanges(
       );
     });
   };
-  return { lines: changed.filter((l) => candidate(l) && !cancelled(l)), all };
+  return { lines: candidates.filter((l) => !cancelled(l)), all };
 }
 
 export function cCodeHits(rule: Rule, ctx: RuleContext): Hit[] {

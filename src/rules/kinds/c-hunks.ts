@@ -65,7 +65,7 @@ function guardAbove(before: readonly string[], indent: number): string {
 /** The CONFIG_ symbols the innermost open #if / #ifdef above tests (through #else and #elif), or none. */
 function conditionalAbove(before: readonly string[]): string[] {
   let depth = 0;
-  for (let i = before.length - 1; i >= 0; i--) {
+  for (let i = before.length - 1; i >= 0 && i >= before.length - 200; i--) {
     const directive = /^\s*#\s*(if|ifdef|ifndef|endif)\b/.exec(before[i]!)?.[1];
     if (directive === "endif") depth++;
     else if (directive && depth > 0) depth--;
@@ -76,7 +76,16 @@ function conditionalAbove(before: readonly string[]): string[] {
 
 const indentOf = (text: string) => /^\s*/.exec(text.replace(/\t/g, "        "))![0].length;
 
+const cache = new WeakMap<FileDiff, CLine[]>();
+
+/** The file's lines with their context, computed once per file whichever rules ask. */
 export function cLines(file: FileDiff): CLine[] {
+  let lines = cache.get(file);
+  if (!lines) cache.set(file, (lines = modelLines(file)));
+  return lines;
+}
+
+function modelLines(file: FileDiff): CLine[] {
   const out: CLine[] = [];
   file.hunks.forEach((hunk, index) => {
     let fn = definedFunction(hunk.section);
@@ -109,8 +118,10 @@ export function cLines(file: FileDiff): CLine[] {
       const seen = line.kind === "del" ? images.old : line.kind === "add" ? images.new : undefined;
       const before = seen ?? images.new;
       const indent = indentOf(text);
-      const guard = text.trim() === "" ? "" : guardAbove(before, indent);
-      const cppSymbols = conditionalAbove(before);
+      // Only changed lines are ever asked for their guard.
+      const changed = line.kind !== "context" && text.trim() !== "";
+      const guard = changed ? guardAbove(before, indent) : "";
+      const cppSymbols = changed ? conditionalAbove(before) : [];
       out.push({ line, fn, fnAdded, block, blockAdded, definition, guard, cppSymbols, hunk: index });
       if (line.kind !== "add") images.old.push(text);
       if (line.kind !== "del") images.new.push(text);

@@ -45,7 +45,26 @@ function lineMatcher(rule: Rule): (text: string) => boolean {
   return matcher;
 }
 
+/**
+ * Whether a file can hold a line the rule takes up, told cheaply: a changed line one of its patterns matches, or
+ * (for rules that read functions, tables or hooks) one of their literals anywhere in the file's hunks.
+ */
+function mayHold(rule: Rule, file: FileDiff): boolean {
+  const matches = lineMatcher(rule);
+  const literals = compiled(rule).literals;
+  for (const h of file.hunks) {
+    if (literals && literals.test(h.section)) return true;
+    for (const l of h.lines) {
+      if (literals?.test(l.text)) return true;
+      if (l.kind !== "context" && matches(l.text)) return true;
+    }
+  }
+  return false;
+}
+
 interface Compiled {
+  /** Literals of the functions, tables and hooks (undefined when the rule has none, or one has no literal). */
+  literals?: RegExp;
   functions: RegExp[];
   ignoreFunctions: RegExp[];
   ignoreGuards: RegExp[];
@@ -63,7 +82,15 @@ function compiled(rule: Rule): Compiled {
   if (!c) {
     const m = rule.match;
     const res = (list?: readonly string[]) => (list ?? []).map((p) => new RegExp(p));
+    const sources = [...(m.functions ?? []), ...(m.hooks ?? []), ...(m.tables ?? [])];
+    const required = sources.map((p) => requiredLiterals(p));
     c = {
+      literals:
+        sources.length === 0
+          ? undefined
+          : required.every((r) => r)
+            ? literalAlternation(required.flatMap((r) => r!))
+            : /(?:)/,
       functions: res(m.functions),
       ignoreFunctions: res(m.ignoreFunctions),
       ignoreGuards: res(m.ignoreGuards),
@@ -136,7 +163,7 @@ function realChanges(
   const isPatternLine = (l: CLine) => matches(l.line.text) && !l.definition;
   const candidate = (l: CLine): boolean => {
     if (l.fn && some(c.ignoreFunctions, l.fn)) return false;
-    if (some(c.ignoreGuards, l.guard)) return false;
+    if (c.ignoreGuards.length > 0 && some(c.ignoreGuards, l.guard)) return false;
     const hook = c.hooks.map((h) => h.exec(l.line.text)).find((m) => m);
     if (hook) return l.blockAdded && !addedFunctions.has(hook[1] ?? "");
     if (isPatternLine(l)) return true;
@@ -242,6 +269,7 @@ export function cCodeHits(rule: Rule, ctx: RuleContext): Hit[] {
   );
   const inPatch = watched.length > 1 ? patchLines(rule, watched) : { add: new Map(), del: new Map() };
   for (const file of watched) {
+    if (!mayHold(rule, file)) continue;
     const { lines: real, all } = realChanges(rule, file, inPatch);
     if (real.length === 0) continue;
     const first = real.find((l) => l.line.kind === "add") ?? real[0]!;

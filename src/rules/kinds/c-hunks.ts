@@ -43,8 +43,8 @@ export function definedFunction(text: string): string | undefined {
  * The nearest less-indented line above (a condition, loop or the function's own definition), with the lines that
  * continue it until its parentheses close, so that a multi-line `if (a &&\n b)` reads whole.
  */
-function guardAbove(before: readonly string[], indent: number): string {
-  for (let i = before.length - 1; i >= 0; i--) {
+function guardAbove(before: readonly string[], end: number, indent: number): string {
+  for (let i = end - 1; i >= 0; i--) {
     const above = before[i]!;
     if (above.trim() === "" || indentOf(above) >= indent || /^\s*[{}]/.test(above)) continue;
     // A continuation line (`    b) {`) closes more than it opens: start from the line that opened it.
@@ -52,7 +52,7 @@ function guardAbove(before: readonly string[], indent: number): string {
     for (let open = balance(before[i]!); open < 0 && i > 0; ) open += balance(before[--i]!);
     let statement = before[i]!.trim();
     let depth = 0;
-    for (let j = i; j < before.length && j < i + 6; j++) {
+    for (let j = i; j < end && j < i + 6; j++) {
       if (j > i) statement += ` ${before[j]!.trim()}`;
       for (const ch of before[j]!) depth += ch === "(" ? 1 : ch === ")" ? -1 : 0;
       if (depth <= 0) break;
@@ -63,9 +63,9 @@ function guardAbove(before: readonly string[], indent: number): string {
 }
 
 /** The CONFIG_ symbols the innermost open #if / #ifdef above tests (through #else and #elif), or none. */
-function conditionalAbove(before: readonly string[]): string[] {
+function conditionalAbove(before: readonly string[], end: number): string[] {
   let depth = 0;
-  for (let i = before.length - 1; i >= 0 && i >= before.length - 200; i--) {
+  for (let i = end - 1; i >= 0 && i >= end - 200; i--) {
     const directive = /^\s*#\s*(if|ifdef|ifndef|endif)\b/.exec(before[i]!)?.[1];
     if (directive === "endif") depth++;
     else if (directive && depth > 0) depth--;
@@ -117,12 +117,28 @@ function modelLines(file: FileDiff): CLine[] {
       }
       const seen = line.kind === "del" ? images.old : line.kind === "add" ? images.new : undefined;
       const before = seen ?? images.new;
-      const indent = indentOf(text);
-      // Only changed lines are ever asked for their guard.
-      const changed = line.kind !== "context" && text.trim() !== "";
-      const guard = changed ? guardAbove(before, indent) : "";
-      const cppSymbols = changed ? conditionalAbove(before) : [];
-      out.push({ line, fn, fnAdded, block, blockAdded, definition, guard, cppSymbols, hunk: index });
+      // The guard and the #if block are read only for the few lines a rule takes up: worked out when asked.
+      const end = before.length;
+      const blank = text.trim() === "";
+      let guard: string | undefined;
+      let cppSymbols: string[] | undefined;
+      out.push({
+        line,
+        fn,
+        fnAdded,
+        block,
+        blockAdded,
+        definition,
+        get guard() {
+          guard ??= blank ? "" : guardAbove(before, end, indentOf(text));
+          return guard;
+        },
+        get cppSymbols() {
+          cppSymbols ??= conditionalAbove(before, end);
+          return cppSymbols;
+        },
+        hunk: index,
+      });
       if (line.kind !== "add") images.old.push(text);
       if (line.kind !== "del") images.new.push(text);
       if (/^\}/.test(text)) {

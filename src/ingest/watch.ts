@@ -29,10 +29,24 @@ export interface RuleWatch {
 
 export interface Watch {
   rules: readonly RuleWatch[];
+  /** Every rule's literals in one alternation, when every rule has some: one search turns most messages away. */
+  anyLiteral?: RegExp;
 }
 
 export function compileWatch(rules: readonly Rule[]): Watch {
-  return { rules: rules.map(ruleWatch) };
+  const watches = rules.map(ruleWatch);
+  const literals: string[] = [];
+  for (const rule of rules) {
+    const m = rule.match;
+    if (m.kind === "kconfig-choice-default" || m.kind === "kconfig-default") literals.push("Kconfig");
+    else {
+      const line = lineLiteralsOf(rule);
+      const section = sectionLiteralsOf(rule);
+      if (!line || section === null) return { rules: watches };
+      literals.push(...line, ...(section ?? []));
+    }
+  }
+  return { rules: watches, anyLiteral: literalAlternation(literals) };
 }
 
 function ruleWatch(rule: Rule): RuleWatch {
@@ -89,6 +103,7 @@ function lineLiteralsOf(rule: Rule): string[] | undefined {
  * only that touchesWatched must decide.
  */
 export function mayTouchWatched(text: string, watch: Watch): boolean {
+  if (watch.anyLiteral && !watch.anyLiteral.test(text)) return false;
   return watch.rules.some((rule) => {
     if (rule.kconfigFilesOnly) return text.includes("Kconfig");
     if (!rule.lineLiterals) return true;

@@ -53,7 +53,7 @@ function mayHold(rule: Rule, file: FileDiff): boolean {
   const matches = lineMatcher(rule);
   const literals = compiled(rule).literals;
   for (const h of file.hunks) {
-    if (literals && literals.test(h.section)) return true;
+    if (literals?.test(h.section)) return true;
     for (const l of h.lines) {
       if (literals?.test(l.text)) return true;
       if (l.kind !== "context" && matches(l.text)) return true;
@@ -186,7 +186,10 @@ function realChanges(
   const normCache = new Map<CLine, string>();
   const norm = (l: CLine) => {
     let n = normCache.get(l);
-    if (n === undefined) normCache.set(l, (n = normalise(l.line.text, c.equivalents)));
+    if (n === undefined) {
+      n = normalise(l.line.text, c.equivalents);
+      normCache.set(l, n);
+    }
     return n;
   };
   const normsOf = (ls: CLine[]) => {

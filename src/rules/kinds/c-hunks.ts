@@ -81,7 +81,10 @@ const cache = new WeakMap<FileDiff, CLine[]>();
 /** The file's lines with their context, computed once per file whichever rules ask. */
 export function cLines(file: FileDiff): CLine[] {
   let lines = cache.get(file);
-  if (!lines) cache.set(file, (lines = modelLines(file)));
+  if (!lines) {
+    lines = modelLines(file);
+    cache.set(file, lines);
+  }
   return lines;
 }
 

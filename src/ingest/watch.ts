@@ -20,14 +20,33 @@ export interface RuleWatch {
    * change to a matching file may fire it.
    */
   lineLiterals?: RegExp;
+  /**
+   * c-code rules that read a whole function or table (match.functions, tables, hooks): the file's section of the
+   * diff (hunk headers and context included) contains one of these wherever such a change is.
+   */
+  sectionLiterals?: RegExp;
 }
 
 export interface Watch {
   rules: readonly RuleWatch[];
+  /** Every rule's literals in one alternation, when every rule has some: one search turns most messages away. */
+  anyLiteral?: RegExp;
 }
 
 export function compileWatch(rules: readonly Rule[]): Watch {
-  return { rules: rules.map(ruleWatch) };
+  const watches = rules.map(ruleWatch);
+  const literals: string[] = [];
+  for (const rule of rules) {
+    const m = rule.match;
+    if (m.kind === "kconfig-choice-default" || m.kind === "kconfig-default") literals.push("Kconfig");
+    else {
+      const line = lineLiteralsOf(rule);
+      const section = sectionLiteralsOf(rule);
+      if (!line || section === null) return { rules: watches };
+      literals.push(...line, ...(section ?? []));
+    }
+  }
+  return { rules: watches, anyLiteral: literalAlternation(literals) };
 }
 
 function ruleWatch(rule: Rule): RuleWatch {
@@ -40,7 +59,25 @@ function ruleWatch(rule: Rule): RuleWatch {
   };
   const literals = lineLiteralsOf(rule);
   if (literals) watch.lineLiterals = literalAlternation(literals, "g");
+  const section = sectionLiteralsOf(rule);
+  if (section === null) delete watch.lineLiterals;
+  else if (section) watch.sectionLiterals = literalAlternation(section, "g");
   return watch;
+}
+
+/** Literals of the functions, tables and hooks a c-code rule reads; null when one of them has none. */
+function sectionLiteralsOf(rule: Rule): string[] | null | undefined {
+  const m = rule.match;
+  if (m.kind !== "c-code") return undefined;
+  const sources = [...(m.functions ?? []), ...(m.hooks ?? []), ...(m.tables ?? [])];
+  if (sources.length === 0) return undefined;
+  const literals: string[] = [];
+  for (const source of sources) {
+    const required = requiredLiterals(source);
+    if (!required) return null;
+    literals.push(...required);
+  }
+  return literals;
 }
 
 /**
@@ -66,11 +103,15 @@ function lineLiteralsOf(rule: Rule): string[] | undefined {
  * only that touchesWatched must decide.
  */
 export function mayTouchWatched(text: string, watch: Watch): boolean {
+  if (watch.anyLiteral && !watch.anyLiteral.test(text)) return false;
   return watch.rules.some((rule) => {
     if (rule.kconfigFilesOnly) return text.includes("Kconfig");
     if (!rule.lineLiterals) return true;
     rule.lineLiterals.lastIndex = 0;
-    return rule.lineLiterals.test(text);
+    if (rule.lineLiterals.test(text)) return true;
+    if (!rule.sectionLiterals) return false;
+    rule.sectionLiterals.lastIndex = 0;
+    return rule.sectionLiterals.test(text);
   });
 }
 
@@ -80,8 +121,12 @@ export function touchesWatched(text: string, files: readonly DiffFile[], watch: 
     for (const rule of watch.rules) {
       if (rule.kconfigFilesOnly && !isKconfigPath(file.path)) continue;
       if (!matchesAny(file.path, rule.paths) || matchesAny(file.path, rule.excludePaths)) continue;
-      if (!rule.lineLiterals || changedLineContains(text.slice(file.start, file.end), rule.lineLiterals))
-        return true;
+      const section = text.slice(file.start, file.end);
+      if (!rule.lineLiterals || changedLineContains(section, rule.lineLiterals)) return true;
+      if (rule.sectionLiterals) {
+        rule.sectionLiterals.lastIndex = 0;
+        if (rule.sectionLiterals.test(section)) return true;
+      }
     }
   }
   return false;

@@ -184,6 +184,26 @@ const matchSchema = z
     archConditional: z.boolean().optional(),
     /** config-setting and c-code: regular expressions tested against added and removed lines. */
     patterns: z.array(regexString).optional(),
+    /** c-code: functions (name regexes) that decide a default, e.g. `def_domain_type$`: their changed code counts. */
+    functions: z.array(regexString).optional(),
+    /** c-code: functions (name regexes) whose changes are not default changes (boot-parameter parsers, setters). */
+    ignoreFunctions: z.array(regexString).optional(),
+    /** c-code: conditions (regexes on the guard over a line) under which a change is a fallback, not a default. */
+    ignoreGuards: z.array(regexString).optional(),
+    /** c-code: device match tables (by name) that feed a default: added or removed entries count. */
+    tables: z.array(z.string().regex(/^[A-Za-z_]\w*$/)).optional(),
+    /** c-code: a decision function the patch adds counts only when a line of it matches one (or names a table). */
+    selectors: z.array(regexString).optional(),
+    /** c-code: initialisers (group 1 names the function) that count in a struct the patch adds. */
+    hooks: z.array(regexString).optional(),
+    /** c-code: calls a pattern line's order against counts: moving the line across one is a change. */
+    orderAnchors: z.array(regexString).optional(),
+    /** c-code: rewrites that make two spellings of the same behaviour compare equal (from: regex, to). */
+    equivalents: z.array(z.object({ from: regexString, to: z.string() }).strict()).optional(),
+    /** c-code: what a changed line means, for the finding's sentence: the first `when` regex that matches it. */
+    effects: z.array(z.object({ when: regexString, says: z.string().min(5) }).strict()).optional(),
+    /** c-code: who a path's default applies to, for the finding's sentence (first matching glob wins). */
+    drivers: z.array(z.object({ path: z.string().min(1), name: z.string().min(2) }).strict()).optional(),
   })
   .strict();
 
@@ -206,7 +226,8 @@ export const ruleSchema = z
     description: z.string().optional(),
     match: matchSchema,
     /**
-     * Filled in per finding. Placeholders: {subject} {path} {changes} {changedArches} {matched} {basis}.
+     * Filled in per finding. Placeholders: {subject} {path} {changes} {changedArches} {matched} {basis}, and for
+     * c-code {effect} (what the hunk changes and for whom, one sentence).
      */
     message: z.string().min(5),
     /**
@@ -230,7 +251,13 @@ export const ruleSchema = z
         path: ["match", "members"],
         message: "kind kconfig-choice-default needs members (or choice prompts)",
       });
-    if ((m.kind === "c-code" || m.kind === "config-setting") && !m.patterns?.length && !m.symbols?.length)
+    if (
+      (m.kind === "c-code" || m.kind === "config-setting") &&
+      !m.patterns?.length &&
+      !m.symbols?.length &&
+      !m.functions?.length &&
+      !m.tables?.length
+    )
       ctx.addIssue({ code: "custom", path: ["match", "patterns"], message: `required for kind ${m.kind}` });
     const ids = new Set<string>();
     rule.arguments.forEach((a, i) => {

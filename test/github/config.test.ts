@@ -62,7 +62,7 @@ describe(".github/iommu-review.yml", () => {
 
   test("disabled rules and ignored paths leave nothing watched: skipped without posting", async () => {
     for (const yaml of [
-      "rules:\n  disabled: [iommu-default-domain-choice, iommu-dma-arch-list, arch-conditional-kconfig-default]\n",
+      "rules:\n  disabled: [iommu-default-domain-choice, iommu-dma-arch-list, arch-conditional-kconfig-default, iommu-enable-default-in-kconfig]\n",
       "ignorePaths:\n  - drivers/iommu/**\n",
       "rules:\n  enabled: [iommu-strictness-in-c]\n",
     ]) {

@@ -65,7 +65,7 @@ describe("worker threads", () => {
       const { seconds: _s2, messagesPerSecond: _m2, megabytesPerSecond: _b2, ...summaryB } = b.summary;
       expect(summaryA).toEqual(summaryB);
       expect(summaryA).toMatchObject({ messages: 3000, errors: 600 });
-      expect(summaryA.findingsByRule).toMatchObject({ "iommu-strictness-in-c": { info: 600 } });
+      expect(summaryA.findingsByRule).toMatchObject({ "iommu-strictness-in-c": { warning: 600 } });
     },
     60_000,
   );

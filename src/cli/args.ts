@@ -13,6 +13,8 @@ export interface CliOptions {
   rules?: string;
   failOn: FailOn;
   color: ColorMode;
+  /** Text format: every argument that fits, not only two per category. */
+  verbose: boolean;
   /** Worker threads for inputs over 4 MB; undefined for the scan's default. */
   workers?: number;
   help: boolean;
@@ -35,6 +37,7 @@ Options:
   --fail-on info|warning|error|never
                      exit 1 when a finding reaches this severity (default: error)
   --color auto|always|never  colour in text output (default: auto, on a terminal only)
+  --verbose          text format: every known argument that fits, not only two per category
   --workers N        worker threads for inputs over 4 MB (default: one per core but one; 0: none)
   -h, --help         show this help
   -v, --version      show the version
@@ -85,6 +88,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     "fail-on": { type: "string" },
     color: { type: "string" },
     workers: { type: "string" },
+    verbose: { type: "boolean" },
     help: { type: "boolean", short: "h" },
     version: { type: "boolean", short: "v" },
   });
@@ -101,6 +105,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       "error",
     ),
     color: oneOf("color", v.color as string | undefined, ["auto", "always", "never"] as const, "auto"),
+    verbose: !!v.verbose,
     help: !!v.help,
     version: !!v.version,
   };

@@ -35,7 +35,7 @@ function render(result: Review, opts: CliOptions, rules: readonly Rule[], color:
     case "markdown":
       return renderMarkdown(result);
     case "text":
-      return renderText(result, { color });
+      return renderText(result, { color, verbose: opts.verbose });
   }
 }
 

@@ -5,6 +5,7 @@ import type { RuleContext } from "../rules/context.js";
 import { evaluateRule } from "../rules/evaluate.js";
 import type { Rule } from "../rules/load.js";
 import { checkClaims } from "./claims.js";
+import { findingKind, patchContext, withRelevantArguments } from "./relevance.js";
 
 export interface ReviewOptions {
   rules: readonly Rule[];
@@ -37,7 +38,12 @@ export function reviewPatch(patch: Patch, opts: ReviewOptions): PatchReview {
       return changes;
     },
   };
-  const findings = opts.rules.flatMap((rule) => evaluateRule(rule, ctx));
+  const thread = patchContext(patch);
+  const findings = opts.rules.flatMap((rule) =>
+    evaluateRule(rule, ctx).map((f) =>
+      withRelevantArguments(f, findingKind(f, rule.match.kind, rule.match.symbols), thread),
+    ),
+  );
   const wantsClaims = findings.some((f) => opts.rules.find((r) => r.id === f.rule)?.claims);
   const changedArches = [
     ...new Set(findings.flatMap((f) => f.table.filter((r) => r.changed).map((r) => r.arch))),

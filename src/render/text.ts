@@ -91,7 +91,7 @@ function findingBlock(
   const finding = findings[index]!;
   const blocks: string[] = [];
   if (finding.quote.length > 0 && !shownBefore(findings, index, (f) => [f.path, f.quote]))
-    blocks.push(quoteLines(finding.quote, patchLinesOf(patch, finding.path)).join("\n"));
+    blocks.push(quoteLines(nearAnchor(finding), patchLinesOf(patch, finding.path)).join("\n"));
   blocks.push(findingHeadline(finding, paint));
   if (finding.message.trim()) blocks.push(wrap(finding.message.trim(), WIDTH));
   if (finding.table.length > 0 && !shownBefore(findings, index, (f) => [f.path, f.table])) {
@@ -120,6 +120,20 @@ function argumentsBlock(args: readonly Argument[], verbose: boolean): string | u
   const more = omittedNote(groups, "in the JSON output and with --verbose");
   if (more) blocks.push(wrap(more, WIDTH));
   return blocks.join("\n\n");
+}
+
+/** A reply quotes what it talks about: a long quote is cut to the lines around the finding's own line. */
+const QUOTE_MAX_LINES = 12;
+const QUOTE_AROUND = 4;
+
+function nearAnchor(finding: Finding): HunkLine[] {
+  if (finding.quote.length <= QUOTE_MAX_LINES) return finding.quote;
+  const lineOf = (l: HunkLine) => (finding.side === "old" ? l.oldLine : l.newLine);
+  const near = finding.quote.filter((l) => {
+    const at = lineOf(l);
+    return at !== undefined && Math.abs(at - finding.line) <= QUOTE_AROUND;
+  });
+  return near.length > 0 ? near : finding.quote.slice(0, QUOTE_MAX_LINES);
 }
 
 /** Every line of a file's hunks in patch order, hunk by hunk. */
@@ -188,15 +202,28 @@ function archTable(rows: ArchResult[], paint: Paint): string {
   const lines = cells.map((row) =>
     `  ${row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join("  ")}`.trimEnd(),
   );
-  if (lines.some((line) => line.length > WIDTH))
-    return rows
-      .map((r) => {
-        const text = `  - ${r.arch}${r.changed ? " (changed)" : ""}: ${r.before} → ${r.after}`;
-        const item = wrap(r.changed ? text : `  - ${r.arch}: ${r.before} (unchanged)`, WIDTH);
-        return r.changed ? paint(item, "1") : item;
-      })
-      .join("\n");
+  if (lines.some((line) => line.length > WIDTH)) return archList(rows, paint);
   return lines.map((line, i) => (i > 0 && rows[i - 1]!.changed ? paint(line, "1") : line)).join("\n");
+}
+
+/** The rows as a list, arches with the same before and after in one item: for values too wide for a table. */
+function archList(rows: readonly ArchResult[], paint: Paint): string {
+  const groups = new Map<string, ArchResult[]>();
+  for (const r of rows) {
+    const key = JSON.stringify([r.changed, r.before, r.after]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const { changed, before, after } = group[0]!;
+      const arches = group.map((r) => r.arch).join(", ");
+      const item = wrap(
+        changed ? `  - ${arches} (changed): ${before} → ${after}` : `  - ${arches}: ${before} (unchanged)`,
+        WIDTH,
+      );
+      return changed ? paint(item, "1") : item;
+    })
+    .join("\n");
 }
 
 function argumentItem(arg: Argument): string {

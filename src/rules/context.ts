@@ -37,9 +37,18 @@ export interface Hit {
 export function describeChanges(table: readonly ArchResult[]): { changes: string; changedArches: string } {
   const rows = table.filter((r) => r.changed);
   return {
-    changes: rows.map((r) => `${r.arch}: ${r.before} → ${r.after}`).join("; "),
+    // Arches with the same transition are named together: a new choice changes twenty arches the same way.
+    changes: [...groupBy(rows, (r) => `${r.before} → ${r.after}`)]
+      .map(([transition, group]) => `${listWords(group.map((r) => r.arch))}: ${transition}`)
+      .join("; "),
     changedArches: listWords(rows.map((r) => r.arch)),
   };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
 }
 
 export function listWords(words: readonly string[]): string {

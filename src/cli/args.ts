@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Severity } from "../model.js";
 
-export const FORMATS = ["markdown", "text", "json", "sarif"] as const;
+export const FORMATS = ["markdown", "text", "json", "sarif", "b4", "terse"] as const;
 export type Format = (typeof FORMATS)[number];
 export type FailOn = Severity | "never";
 export type ColorMode = "auto" | "always" | "never";
@@ -31,7 +31,9 @@ Inputs: git format-patch files, mbox files (series and threads), bare unified di
 Nothing is sent anywhere: this is a dry run that prints the review.
 
 Options:
-  --format markdown|text|json|sarif  output format (default: text)
+  --format markdown|text|json|sarif|b4|terse  output format (default: text); b4: b4's per-patch
+                     check JSON (no output when nothing watched is touched); terse: checkpatch-style
+                     FILE:LINE: WARNING: lines
   --tree DIR         kernel source tree: read whole Kconfig pre-images and resolve driver symbols per arch
   --rules DIR        rules folder (default: the rules shipped with iommu-review)
   --fail-on info|warning|error|never

@@ -1,6 +1,6 @@
 import { analyzeKconfigFile, type EntryChange, type RecordedBlock } from "../kconfig/analyze.js";
 import type { SymbolResolver } from "../kconfig/effective.js";
-import type { FileDiff, FileSource, InputItem, Patch, PatchReview, Review } from "../model.js";
+import type { FileDiff, FileSource, Finding, InputItem, Patch, PatchReview, Review } from "../model.js";
 import type { RuleContext } from "../rules/context.js";
 import { evaluateRule } from "../rules/evaluate.js";
 import type { Rule } from "../rules/load.js";
@@ -13,6 +13,11 @@ export interface ReviewOptions {
   files?: FileSource;
   /** Resolves driver symbols per architecture (from a kernel tree's `depends on`). */
   resolver?: SymbolResolver;
+  /**
+   * The commit message the claims check reads, given the findings (a pull request: the messages of the commits
+   * that introduce them); default: the patch's message.
+   */
+  messageFor?: (patch: Patch, findings: readonly Finding[]) => string;
 }
 
 function recordedBlocks(rules: readonly Rule[]): RecordedBlock[] {
@@ -56,7 +61,9 @@ export function reviewPatch(patch: Patch, opts: ReviewOptions): PatchReview {
     author: patch.author,
     patch,
     findings,
-    claims: wantsClaims ? checkClaims(patch.message, { changedArches }) : [],
+    claims: wantsClaims
+      ? checkClaims(opts.messageFor?.(patch, findings) ?? patch.message, { changedArches })
+      : [],
   };
 }
 

@@ -115,6 +115,7 @@ export const FINDING_KINDS = [
   "config-setting",
   "c-strictness",
   "device-quirk",
+  "flush-capability",
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

@@ -192,6 +192,8 @@ function findingHeadline(finding: Finding, paint: Paint): string {
   return [painted, ...rest].join("\n");
 }
 
+const TABLE_MAX_ROWS = 8;
+
 /** The per-arch table, or, when its rows would not fit in 72 columns, one wrapped paragraph per row. */
 function archTable(rows: ArchResult[], paint: Paint): string {
   const cells = [
@@ -202,7 +204,8 @@ function archTable(rows: ArchResult[], paint: Paint): string {
   const lines = cells.map((row) =>
     `  ${row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join("  ")}`.trimEnd(),
   );
-  if (lines.some((line) => line.length > WIDTH)) return archList(rows, paint);
+  // Too wide, or too long to read as a table (a new choice changes every arch the same way): a grouped list.
+  if (lines.some((line) => line.length > WIDTH) || rows.length > TABLE_MAX_ROWS) return archList(rows, paint);
   return lines.map((line, i) => (i > 0 && rows[i - 1]!.changed ? paint(line, "1") : line)).join("\n");
 }
 

@@ -28,7 +28,8 @@ export function findingDirection(finding: Finding): Direction | undefined {
   return [...directions][0];
 }
 
-const DEVICE_QUIRK_LINE = /\bdef_domain_type\b|\bquirk\w*|->untrusted\b|\bIOMMU_CAP_DEFERRED_FLUSH\b/;
+const FLUSH_CAPABILITY_LINE = /\bIOMMU_CAP_DEFERRED_FLUSH\b|\bshadow_on_flush\b|\bIOVA_\w*FQ_\w+/;
+const DEVICE_QUIRK_LINE = /\bdef_domain_type\b|\bquirk\w*|->untrusted\b|\.default_domain\b/;
 
 export function findingKind(
   finding: Finding,
@@ -42,10 +43,11 @@ export function findingKind(
       return symbols?.includes("IOMMU_DMA") ? "dma-arch-list" : "kconfig-default";
     case "config-setting":
       return "config-setting";
-    case "c-code":
-      return finding.quote.some((l) => l.kind !== "context" && DEVICE_QUIRK_LINE.test(l.text))
-        ? "device-quirk"
-        : "c-strictness";
+    case "c-code": {
+      const changed = finding.quote.filter((l) => l.kind !== "context");
+      if (changed.some((l) => FLUSH_CAPABILITY_LINE.test(l.text))) return "flush-capability";
+      return changed.some((l) => DEVICE_QUIRK_LINE.test(l.text)) ? "device-quirk" : "c-strictness";
+    }
   }
 }
 

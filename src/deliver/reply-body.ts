@@ -6,15 +6,14 @@ import { renderText, wrap } from "../render/text.js";
 import { formatDate } from "./mime.js";
 import type { Recipients, ReplyContext } from "./recipients.js";
 
-const REVIEW_WORK =
-  "Its per-arch table is computed from the patch; the arguments are paraphrased from earlier threads.";
+const REVIEW_WORK = "Arguments paraphrased from earlier threads.";
 const DIGEST_WORK = "The digest is matched from the replies by fixed cue patterns.";
 
 /**
  * The bot's signature, true of the reply it ends: it points at the people in Cc only when the reply has some.
  */
 export function signature(whatItDoes: string, recipients?: Recipients): string {
-  const bot = "iommu-review (automated reviewer of architecture-conditional IOMMU defaults).";
+  const bot = "iommu-review, an automated reviewer of IOMMU default changes.";
   const caveat =
     recipients && recipients.cc.length > 0
       ? "It can be wrong, and it does not read replies: please answer the people in Cc."
@@ -46,7 +45,7 @@ export function replyBody(entry: PatchReview, parent: ReplyContext, recipients?:
     );
     return `${greeting(parent)}\n\n${clean}\n\n${sign}\n`;
   }
-  const review = withoutHeaderBlock(renderText({ patches: [entry] }, { color: false }));
+  const review = withoutHeaderBlock(renderText({ patches: [entry] }, { color: false, mail: true }));
   return `${greeting(parent)}\n\n${attribution(parent)}\n${review.trimEnd()}\n\n${sign}\n`;
 }
 

@@ -37,6 +37,17 @@ export interface TextOptions {
   color?: boolean;
   /** Every argument that fits, not only the first two of each category. */
   verbose?: boolean;
+  /**
+   * A mail reply: its reader has no --verbose and no JSON output, so the review does not point at them (the
+   * counts of what was left out stay).
+   */
+  mail?: boolean;
+}
+
+interface Style {
+  verbose: boolean;
+  /** Say where the rest is (--verbose, JSON); false in a mail reply. */
+  pointers: boolean;
 }
 
 const WIDTH = 72;
@@ -56,7 +67,7 @@ export function textLayout(opts: TextOptions = {}): DocumentLayout {
     reviewed: (input) => {
       const entry = withoutControlCharacters(input);
       return entry.findings.length > 0
-        ? patchBlock(entry, paint, opts.verbose ?? false)
+        ? patchBlock(entry, paint, { verbose: opts.verbose ?? false, pointers: !opts.mail })
         : noFindingsLine(entry);
     },
     notReviewedLine: (entry) => notReviewedLine(withoutControlCharacters(entry)),
@@ -64,7 +75,7 @@ export function textLayout(opts: TextOptions = {}): DocumentLayout {
   };
 }
 
-function patchBlock(entry: PatchReview, paint: Paint, verbose: boolean): string {
+function patchBlock(entry: PatchReview, paint: Paint, style: Style): string {
   const header = [paint(subjectOf(entry) ?? entryLocation(entry), "1")];
   const author = formatPerson(authorOf(entry));
   if (author) header.push(`Author: ${author}`);
@@ -72,11 +83,11 @@ function patchBlock(entry: PatchReview, paint: Paint, verbose: boolean): string 
   if (messageId) header.push(`Message-Id: <${messageId}>`);
   const blocks = [
     header.join("\n"),
-    ...entry.findings.map((f, i) => findingBlock(entry.findings, i, entry.patch, paint, verbose)),
+    ...entry.findings.map((f, i) => findingBlock(entry.findings, i, entry.patch, paint, style.verbose)),
   ];
-  const args = argumentsBlock(patchArguments(entry.findings), verbose);
+  const args = argumentsBlock(patchArguments(entry.findings), style);
   if (args) blocks.push(args);
-  if (entry.claims.length > 0) blocks.push(claimsBlock(entry.claims, paint, verbose));
+  if (entry.claims.length > 0) blocks.push(claimsBlock(entry.claims, paint, style));
   return blocks.join("\n\n");
 }
 
@@ -108,8 +119,8 @@ function findingBlock(
 const TEXT_ARGUMENTS_PER_CATEGORY = 1;
 
 /** The known arguments of the whole patch, once; one per category unless verbose. */
-function argumentsBlock(args: readonly Argument[], verbose: boolean): string | undefined {
-  const groups = groupArguments(args, verbose ? Number.POSITIVE_INFINITY : TEXT_ARGUMENTS_PER_CATEGORY);
+function argumentsBlock(args: readonly Argument[], style: Style): string | undefined {
+  const groups = groupArguments(args, style.verbose ? Number.POSITIVE_INFINITY : TEXT_ARGUMENTS_PER_CATEGORY);
   if (groups.length === 0) return undefined;
   const blocks = [
     [
@@ -118,7 +129,7 @@ function argumentsBlock(args: readonly Argument[], verbose: boolean): string | u
     ].join("\n"),
   ];
   const more = omittedNote(groups, "in the JSON output and with --verbose");
-  if (more) blocks.push(wrap(more, WIDTH));
+  if (more && style.pointers) blocks.push(wrap(more, WIDTH));
   return blocks.join("\n\n");
 }
 
@@ -236,13 +247,13 @@ function argumentItem(arg: Argument): string {
   return source ? `${item}\n${wrap(`    ${source}`, WIDTH)}` : item;
 }
 
-function claimsBlock(claims: ClaimCheck[], paint: Paint, verbose: boolean): string {
+function claimsBlock(claims: ClaimCheck[], paint: Paint, style: Style): string {
   const items = groupClaims(claims).map(({ claim, checks }) => {
     const gaps = checks.filter((c) => c.kind === "coverage" && !c.ok);
     const shown =
-      verbose || gaps.length < 2
+      style.verbose || gaps.length < 2
         ? checks
-        : [...checks.filter((c) => !gaps.includes(c)), { ...gaps[0]!, note: gapSummary(gaps) }];
+        : [...checks.filter((c) => !gaps.includes(c)), { ...gaps[0]!, note: gapSummary(gaps, style) }];
     const verdicts = shown.map((c) => {
       const verdict = c.ok ? `ok (${c.kind})` : `not ok (${c.kind})`;
       // Wrapped before painting so that escape codes do not count as columns.
@@ -258,7 +269,7 @@ function claimsBlock(claims: ClaimCheck[], paint: Paint, verbose: boolean): stri
  * Several gaps in the evidence, each by its first clause ("Only iperf3 is measured"), in one sentence; the
  * explanations are in --verbose and the JSON output.
  */
-function gapSummary(gaps: readonly ClaimCheck[]): string {
+function gapSummary(gaps: readonly ClaimCheck[], style: Style): string {
   const clauses = gaps.map((g) => {
     const first = g.note.split(/[:;](?=\s)|, i\.e\./)[0] ?? g.note;
     const short = first
@@ -267,7 +278,8 @@ function gapSummary(gaps: readonly ClaimCheck[]): string {
       .trim();
     return short.charAt(0).toLowerCase() + short.slice(1);
   });
-  return `${sentence(clauses.join("; "))} (--verbose explains each)`;
+  const summary = sentence(clauses.join("; "));
+  return style.pointers ? `${summary} (--verbose explains each)` : summary;
 }
 
 function noFindingsLine(entry: PatchReview): string {

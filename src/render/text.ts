@@ -83,7 +83,7 @@ function patchBlock(entry: PatchReview, paint: Paint, style: Style): string {
   if (messageId) header.push(`Message-Id: <${messageId}>`);
   const blocks = [
     header.join("\n"),
-    ...entry.findings.map((f, i) => findingBlock(entry.findings, i, entry.patch, paint, style.verbose)),
+    ...entry.findings.map((_, i) => findingBlock(entry.findings, i, entry.patch, paint, style.verbose)),
   ];
   const args = argumentsBlock(patchArguments(entry.findings), style);
   if (args) blocks.push(args);

@@ -103,6 +103,22 @@ export const ARGUMENT_CATEGORIES: readonly ArgumentCategory[] = [
   "process",
 ];
 
+/** Which way a finding moves the default; "any" when it cannot be told (C code, a symbol's value). */
+export const DIRECTIONS = ["lazy", "strict", "passthrough"] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** What a finding is about, for matching arguments to it. */
+export const FINDING_KINDS = [
+  "kconfig-choice",
+  "dma-arch-list",
+  "kconfig-default",
+  "config-setting",
+  "c-strictness",
+  "device-quirk",
+  "flush-capability",
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
 /** A known argument, as the rule records it. */
 export interface Argument {
   id: string;
@@ -115,6 +131,16 @@ export interface Argument {
   where?: string;
   /** YYYY-MM-DD */
   date?: string;
+  /** Our own explanation: the date from which it holds. */
+  since?: string;
+  /** Directions of change it answers; absent: any. */
+  direction?: Direction[];
+  /** Architectures it is about; absent: none in particular. */
+  arches?: string[];
+  /** Kinds of finding it fits; absent: every finding of its rule. */
+  kinds?: FindingKind[];
+  /** Message-Ids and addresses it was taken from (its `where` and its sources'). */
+  sourceIds?: string[];
 }
 
 /** The effective default of one architecture before and after the patch. */

@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Severity } from "../model.js";
 
-export const FORMATS = ["markdown", "text", "json", "sarif"] as const;
+export const FORMATS = ["markdown", "text", "json", "sarif", "b4", "terse"] as const;
 export type Format = (typeof FORMATS)[number];
 export type FailOn = Severity | "never";
 export type ColorMode = "auto" | "always" | "never";
@@ -13,6 +13,8 @@ export interface CliOptions {
   rules?: string;
   failOn: FailOn;
   color: ColorMode;
+  /** Text format: every argument that fits, not only two per category. */
+  verbose: boolean;
   /** Worker threads for inputs over 4 MB; undefined for the scan's default. */
   workers?: number;
   help: boolean;
@@ -29,12 +31,15 @@ Inputs: git format-patch files, mbox files (series and threads), bare unified di
 Nothing is sent anywhere: this is a dry run that prints the review.
 
 Options:
-  --format markdown|text|json|sarif  output format (default: text)
+  --format markdown|text|json|sarif|b4|terse  output format (default: text); b4: b4's per-patch
+                     check JSON (no output when nothing watched is touched); terse: checkpatch-style
+                     FILE:LINE: WARNING: lines
   --tree DIR         kernel source tree: read whole Kconfig pre-images and resolve driver symbols per arch
   --rules DIR        rules folder (default: the rules shipped with iommu-review)
   --fail-on info|warning|error|never
                      exit 1 when a finding reaches this severity (default: error)
   --color auto|always|never  colour in text output (default: auto, on a terminal only)
+  --verbose          text format: every known argument that fits, not only two per category
   --workers N        worker threads for inputs over 4 MB (default: one per core but one; 0: none)
   -h, --help         show this help
   -v, --version      show the version
@@ -85,6 +90,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     "fail-on": { type: "string" },
     color: { type: "string" },
     workers: { type: "string" },
+    verbose: { type: "boolean" },
     help: { type: "boolean", short: "h" },
     version: { type: "boolean", short: "v" },
   });
@@ -101,6 +107,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       "error",
     ),
     color: oneOf("color", v.color as string | undefined, ["auto", "always", "never"] as const, "auto"),
+    verbose: !!v.verbose,
     help: !!v.help,
     version: !!v.version,
   };

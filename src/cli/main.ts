@@ -3,9 +3,11 @@ import { readInputs } from "../ingest/read.js";
 import { checkKernelTree } from "../kconfig/tree.js";
 import { treeReviewOptions } from "../kconfig/tree-review.js";
 import type { Review } from "../model.js";
+import { renderB4 } from "../render/b4.js";
 import { renderJson } from "../render/json.js";
 import { renderMarkdown } from "../render/markdown.js";
 import { renderSarif } from "../render/sarif.js";
+import { renderTerse } from "../render/terse.js";
 import { renderText } from "../render/text.js";
 import { exitStatus } from "../review/exit-status.js";
 import { review } from "../review/review.js";
@@ -36,7 +38,11 @@ function render(result: Review, opts: CliOptions, rules: readonly Rule[], color:
     case "markdown":
       return renderMarkdown(result);
     case "text":
-      return renderText(result, { color });
+      return renderText(result, { color, verbose: opts.verbose });
+    case "b4":
+      return renderB4(result);
+    case "terse":
+      return renderTerse(result);
   }
 }
 
@@ -124,11 +130,11 @@ export async function main(
       stdin: io.stdin,
       ...(opts.workers !== undefined && { workers: opts.workers }),
     };
-    if (opts.format !== "sarif") {
+    if (opts.format === "text" || opts.format === "markdown" || opts.format === "json") {
       const { streamArchive } = await import("./stream-archive.js");
       return streamArchive({ ...opts, format: opts.format }, engine, io, color);
     }
-    // SARIF needs the whole review before it can print.
+    // SARIF, b4 and terse are written when the whole review is done.
     const { reviewInputs } = await import("../scan/review-inputs.js");
     result = await reviewInputs(opts.files, engine);
   } else result = await reviewFiles(opts, rules, io.stdin);
@@ -142,7 +148,8 @@ export async function main(
   }
   io.stdout.write(render(result, opts, rules, color));
   const severities = result.patches.flatMap((p) => p.findings.map((f) => f.severity));
-  return exitStatus(inputErrors, severities, opts.failOn);
+  // b4 reads the verdict from the JSON; a non-zero exit would read as the check itself failing.
+  return exitStatus(inputErrors, severities, opts.format === "b4" ? "never" : opts.failOn);
 }
 
 /** Entry point of the `iommu-review` command. */

@@ -4,23 +4,27 @@
 import type { PatchReview } from "../model.js";
 import { renderText, wrap } from "../render/text.js";
 import { formatDate } from "./mime.js";
-import type { ReplyContext } from "./recipients.js";
+import type { Recipients, ReplyContext } from "./recipients.js";
 
-export const SIGNATURE = signature(
-  "Its per-arch table is computed from the patch; the arguments are paraphrased from earlier threads.",
-);
-const DIGEST_SIGNATURE = signature("The digest is matched from the replies by fixed cue patterns.");
+const REVIEW_WORK = "Arguments paraphrased from earlier threads.";
+const DIGEST_WORK = "The digest is matched from the replies by fixed cue patterns.";
 
-function signature(whatItDoes: string): string {
-  const bot = "iommu-review (automated reviewer of architecture-conditional IOMMU defaults).";
-  const caveat = "It can be wrong, and it does not read replies: please answer the people in Cc.";
+/**
+ * The bot's signature, true of the reply it ends: it points at the people in Cc only when the reply has some.
+ */
+export function signature(whatItDoes: string, recipients?: Recipients): string {
+  const bot = "iommu-review, an automated reviewer of IOMMU default changes.";
+  const caveat =
+    recipients && recipients.cc.length > 0
+      ? "It can be wrong, and it does not read replies: please answer the people in Cc."
+      : "It can be wrong, and it does not read replies.";
   return `-- \n${wrap(`${bot} ${whatItDoes} ${caveat}`, 72)}`;
 }
 
+/** The whole display name, never a guess at which part is the given name ("Lu Baolu", "Ada Example"). */
 export function greeting(parent: ReplyContext): string {
-  const name = parent.from?.name.trim() ?? "";
-  const first = name.split(/\s+/)[0] ?? "";
-  return first && !first.includes(",") && !first.includes("@") ? `Hi ${first},` : "Hello,";
+  const name = (parent.from?.name ?? "").replace(/^["']|["']$/g, "").trim();
+  return name && !/[,@<>]/.test(name) && !/\bvia\b/i.test(name) ? `Hi ${name},` : "Hello,";
 }
 
 /** "On Tue, 14 Apr 2026 09:15:00 +0000, Ada Example wrote:" */
@@ -32,21 +36,22 @@ export function attribution(parent: ReplyContext): string {
 }
 
 /** The reply to one patch with findings (or, when the policy asks for it, without). */
-export function replyBody(entry: PatchReview, parent: ReplyContext): string {
+export function replyBody(entry: PatchReview, parent: ReplyContext, recipients?: Recipients): string {
+  const sign = signature(REVIEW_WORK, recipients);
   if (entry.findings.length === 0) {
     const clean = wrap(
       "iommu-review found no change to an architecture-conditional IOMMU default in this patch.",
       72,
     );
-    return `${greeting(parent)}\n\n${clean}\n\n${SIGNATURE}\n`;
+    return `${greeting(parent)}\n\n${clean}\n\n${sign}\n`;
   }
-  const review = withoutHeaderBlock(renderText({ patches: [entry] }, { color: false }));
-  return `${greeting(parent)}\n\n${attribution(parent)}\n${review.trimEnd()}\n\n${SIGNATURE}\n`;
+  const review = withoutHeaderBlock(renderText({ patches: [entry] }, { color: false, mail: true }));
+  return `${greeting(parent)}\n\n${attribution(parent)}\n${review.trimEnd()}\n\n${sign}\n`;
 }
 
 /** A digest mail: the digest as src/thread/render-text.ts writes it, signed as the bot. */
-export function digestBody(digestText: string): string {
-  return `${digestText.trimEnd()}\n\n${DIGEST_SIGNATURE}\n`;
+export function digestBody(digestText: string, recipients?: Recipients): string {
+  return `${digestText.trimEnd()}\n\n${signature(DIGEST_WORK, recipients)}\n`;
 }
 
 export interface RollupMember {
@@ -56,7 +61,12 @@ export interface RollupMember {
 }
 
 /** One reply for a whole series: every patch's review under its own subject line. */
-export function rollupBody(parent: ReplyContext, members: readonly RollupMember[], total: number): string {
+export function rollupBody(
+  parent: ReplyContext,
+  members: readonly RollupMember[],
+  total: number,
+  recipients?: Recipients,
+): string {
   const triggering = members.filter((m) => m.findings > 0).length;
   const summary = wrap(
     `iommu-review looked at all ${total} patches of this series; ${triggering} of them ` +
@@ -65,7 +75,7 @@ export function rollupBody(parent: ReplyContext, members: readonly RollupMember[
     72,
   );
   const reviews = members.map((m) => m.reviewText.trimEnd()).join("\n\n");
-  return `${greeting(parent)}\n\n${summary}\n\n${reviews}\n\n${SIGNATURE}\n`;
+  return `${greeting(parent)}\n\n${summary}\n\n${reviews}\n\n${signature(REVIEW_WORK, recipients)}\n`;
 }
 
 /**

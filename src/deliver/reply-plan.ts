@@ -4,7 +4,7 @@
 import type { PatchReview } from "../model.js";
 import { type ComposedMail, composeReply, replyMessageId } from "./compose.js";
 import { type ListPolicy, type MailPolicy, policyFor } from "./policy.js";
-import { type RecipientDecision, type ReplyContext, replyRecipients } from "./recipients.js";
+import { type RecipientDecision, type Recipients, type ReplyContext, replyRecipients } from "./recipients.js";
 import { digestBody, type RollupMember, replyBody, rollupBody } from "./reply-body.js";
 
 export type ReplyPlan =
@@ -24,7 +24,7 @@ export function planPatchReply(
   const list = listPolicyFor(policy, parent);
   if (review.findings.length === 0 && !list.replyWhenClean)
     return { kind: "none", reason: "no findings", list };
-  return plan(`mail:${parent.messageId}`, parent, list, policy, now, () => replyBody(review, parent));
+  return plan(`mail:${parent.messageId}`, parent, list, policy, now, (to) => replyBody(review, parent, to));
 }
 
 export function planRollup(
@@ -39,7 +39,9 @@ export function planRollup(
   if (!members.some((m) => m.findings > 0) && !list.replyWhenClean) {
     return { kind: "none", reason: "no findings in the series", list };
   }
-  return plan(`rollup:${seriesKey}`, parent, list, policy, now, () => rollupBody(parent, members, total));
+  return plan(`rollup:${seriesKey}`, parent, list, policy, now, (to) =>
+    rollupBody(parent, members, total, to),
+  );
 }
 
 /** The thread's discussion digest (`key` and `text` from src/thread/mail-front.ts) as a reply to `parent`. */
@@ -50,7 +52,7 @@ export function planDigestMail(
   policy: MailPolicy,
   now: Date,
 ): ReplyPlan {
-  return plan(key, parent, listPolicyFor(policy, parent), policy, now, () => digestBody(text));
+  return plan(key, parent, listPolicyFor(policy, parent), policy, now, (to) => digestBody(text, to));
 }
 
 /** Why the limits forbid one more mail, or undefined when they allow it. */
@@ -85,7 +87,7 @@ function plan(
   list: ListPolicy,
   policy: MailPolicy,
   now: Date,
-  body: () => string,
+  body: (recipients: Recipients) => string,
 ): ReplyPlan {
   const decision = mailRecipients(parent, list, policy);
   if (decision.kind === "muted") return { kind: "none", reason: `muted: ${decision.reason}`, list };
@@ -93,7 +95,7 @@ function plan(
     parent,
     recipients: decision.recipients,
     from: policy.from,
-    body: body(),
+    body: body(decision.recipients),
     date: now,
     messageId: replyMessageId(key, policy.from),
   });

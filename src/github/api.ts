@@ -140,11 +140,28 @@ export class PullRequestApi {
     );
   }
 
-  async listCommitMessages(): Promise<string[]> {
+  async listCommits(): Promise<{ sha: string; message: string }[]> {
     const commits = await this.all(
       this.octokit.paginate.iterator(this.octokit.rest.pulls.listCommits, { ...this.pull, per_page: 100 }),
     );
-    return commits.map((c) => c.commit.message);
+    return commits.map((c) => ({ sha: c.sha, message: c.commit.message }));
+  }
+
+  /** The lines one commit adds, per file (from its per-file patches). */
+  async addedLines(sha: string): Promise<Map<string, string[]>> {
+    const res = await this.call(() =>
+      this.octokit.rest.repos.getCommit({ owner: this.pull.owner, repo: this.pull.repo, ref: sha }),
+    );
+    const added = new Map<string, string[]>();
+    for (const file of res.data.files ?? [])
+      added.set(
+        file.filename,
+        (file.patch ?? "")
+          .split("\n")
+          .filter((l) => l.startsWith("+"))
+          .map((l) => l.slice(1).trim()),
+      );
+    return added;
   }
 
   /** The whole pull request diff, for files whose `patch` GitHub left out. */

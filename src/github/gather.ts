@@ -5,6 +5,7 @@ import { parseSubject } from "../parse/subject.js";
 import { matchesAny } from "../rules/glob.js";
 import type { Rule } from "../rules/load.js";
 import type { ChangedFile, PullRequestApi } from "./api.js";
+import { type CommitChange, MAX_COMMITS_READ } from "./commit-claims.js";
 import { statusOf } from "./errors.js";
 import { allSettled } from "./settle.js";
 import { isKconfigOrConfigFile } from "./watch.js";
@@ -37,6 +38,10 @@ export interface GatheredPatch {
   /** Paths whose diff did not come from GitHub's per-file patch: GitHub cannot anchor review comments there. */
   noInline: Set<string>;
   notReviewed: NotReviewed[];
+  /** The pull request's commits, oldest first, for checking the messages of those that introduce findings. */
+  commits: CommitChange[];
+  /** The pull request's description. */
+  description: string;
 }
 
 /** A tree-wide Kconfig refactor would otherwise cost two contents calls per file; the engine falls back to hunks. */
@@ -166,7 +171,7 @@ async function prefetch(api: PullRequestApi, pr: PullRequestInfo, list: readonly
 }
 
 /** Commit messages (oldest first), then the PR description unless it only repeats them. */
-function messageOf(commitMessages: readonly string[], body: string | null): string {
+export function messageOf(commitMessages: readonly string[], body: string | null): string {
   const commits = commitMessages.map((m) => m.trim()).join("\n\n");
   const description = body?.replace(/\r\n/g, "\n").trim() ?? "";
   if (!description || commits.includes(description)) return commits;
@@ -181,10 +186,11 @@ export async function gatherPatch(
   rules: readonly Rule[],
 ): Promise<GatheredPatch> {
   const { diffs, noInline, notReviewed } = await fileDiffs(api, watched);
-  const [commitMessages, texts] = await allSettled<[string[], Awaited<ReturnType<typeof prefetch>>]>([
-    api.listCommitMessages(),
-    prefetch(api, pr, prefetchList(diffs, rules)),
-  ]);
+  const [commitList, texts] = await allSettled<
+    [{ sha: string; message: string }[], Awaited<ReturnType<typeof prefetch>>]
+  >([api.listCommits(), prefetch(api, pr, prefetchList(diffs, rules))]);
+  const commitMessages = commitList.map((c) => c.message);
+  const commits = await commitChanges(api, commitList);
   const subject = parseSubject(pr.title);
   const patch: Patch = {
     source: `github:${pr.owner}/${pr.repo}#${pr.number}`,
@@ -207,5 +213,23 @@ export async function gatherPatch(
     // No SHAs here: the text lands in the summary, which a push of the same change must leave untouched.
     describe: () => `${pr.owner}/${pr.repo}, base and head of the pull request, GitHub contents API`,
   };
-  return { patch, files, noInline, notReviewed };
+  return { patch, files, noInline, notReviewed, commits, description: pr.body ?? "" };
+}
+
+/** Each commit's added lines, read only when there are several commits (and not too many) to tell apart. */
+async function commitChanges(
+  api: PullRequestApi,
+  list: readonly { sha: string; message: string }[],
+): Promise<CommitChange[]> {
+  if (list.length < 2 || list.length > MAX_COMMITS_READ) return list.map((c) => ({ message: c.message }));
+  return Promise.all(
+    list.map(async (c) => {
+      try {
+        return { message: c.message, added: await api.addedLines(c.sha) };
+      } catch {
+        // Unknown lines: every message is checked, as with a single commit.
+        return { message: c.message };
+      }
+    }),
+  );
 }

@@ -3,9 +3,10 @@ import { review } from "../review/review.js";
 import type { Rule } from "../rules/load.js";
 import type { ChangedFile, PullRequestApi } from "./api.js";
 import { type CheckRunContent, invalidConfigCheckRun, publishCheckRun, reviewCheckRun } from "./check-run.js";
+import { messagesIntroducing } from "./commit-claims.js";
 import { type RepoConfig, readRepoConfig, rulesFor } from "./config.js";
 import { describeFailure, type FailureDescription } from "./errors.js";
-import { type GatheredPatch, gatherPatch, type PullRequestInfo } from "./gather.js";
+import { type GatheredPatch, gatherPatch, messageOf, type PullRequestInfo } from "./gather.js";
 import { DiffLines } from "./inline.js";
 import { loadReviewState, type PostInput, type PostStats, postReview, postSummaryComment } from "./post.js";
 import { summaryMarkdown } from "./summary.js";
@@ -69,6 +70,8 @@ async function gather(
       files: { before: () => undefined, describe: () => "none" },
       noInline: new Set(),
       notReviewed: [],
+      commits: [],
+      description: "",
     };
   }
   return gatherPatch(event.api, event.pr, watched, rules);
@@ -113,7 +116,14 @@ export async function handlePullRequest(
     return { kind: "skipped", reason: "touches nothing the enabled rules watch" };
 
   const gathered = await gather(event, watched, rules);
-  const result = review([{ kind: "patch", patch: gathered.patch }], { rules, files: gathered.files });
+  const result = review([{ kind: "patch", patch: gathered.patch }], {
+    rules,
+    files: gathered.files,
+    messageFor: (patch, found) => {
+      const messages = messagesIntroducing(found, gathered.commits);
+      return messages ? messageOf(messages, gathered.description) : patch.message;
+    },
+  });
   const findings = distinctFindings(result);
   const unlisted =
     pr.changedFiles !== undefined && pr.changedFiles > listed.length && listed.length >= LISTING_CAP

@@ -52,7 +52,7 @@ export async function analyzeMessage(
     context,
     thread,
     series: { key: `${thread}#v${patch.version}`, index: patch.seriesIndex, total },
-    reviewText: renderText({ patches: [review] }, { color: false }),
+    reviewText: renderText({ patches: [review] }, { color: false, mail: true }),
   };
 }
 

@@ -28,10 +28,10 @@ export interface ArgumentGroup {
 }
 
 /**
- * A review people read shows the first few arguments of each category, in the order the rule lists them
- * (the rule author ranks them); the rest are counted, not printed.
+ * A review people read shows the first two arguments of each category, most specific first (the review core
+ * ranks them); the rest are counted, and are in the JSON output and the verbose text.
  */
-export const ARGUMENTS_SHOWN_PER_CATEGORY = 3;
+export const ARGUMENTS_SHOWN_PER_CATEGORY = 2;
 
 /** Non-empty groups, in the fixed category order; arguments keep their order within a group. */
 export function groupArguments(args: readonly Argument[], limit = Number.POSITIVE_INFINITY): ArgumentGroup[] {
@@ -46,10 +46,45 @@ export function groupArguments(args: readonly Argument[], limit = Number.POSITIV
   }).filter((g) => g.arguments.length > 0);
 }
 
-export function omittedNote(groups: readonly ArgumentGroup[], rule: string): string | undefined {
+/**
+ * The arguments of a patch's findings, each once (by id), in the order the findings rank them: a review shows
+ * them once, not once per finding.
+ */
+export function patchArguments(findings: readonly Finding[]): Argument[] {
+  const seen = new Set<string>();
+  const out: Argument[] = [];
+  // Round-robin over the findings, so that the most specific argument of each finding comes before the second
+  // argument of the first.
+  const longest = Math.max(0, ...findings.map((f) => f.arguments.length));
+  for (let i = 0; i < longest; i++)
+    for (const f of findings) {
+      const a = f.arguments[i];
+      if (a && !seen.has(a.id)) {
+        seen.add(a.id);
+        out.push(a);
+      }
+    }
+  return out;
+}
+
+/** The count of arguments left out, and where the reader finds them. */
+export function omittedNote(groups: readonly ArgumentGroup[], elsewhere: string): string | undefined {
   const omitted = groups.reduce((n, g) => n + g.omitted, 0);
   if (omitted === 0) return undefined;
-  return `${plural(omitted, "more argument")} in rules/${rule}/rule.yaml and in the JSON output.`;
+  return `${plural(omitted, "more argument")} ${elsewhere}.`;
+}
+
+/**
+ * Findings on the same changed spot share one quote and one table: true when an earlier finding already showed
+ * this finding's quote (or table).
+ */
+export function shownBefore<T>(
+  findings: readonly Finding[],
+  index: number,
+  part: (f: Finding) => T,
+): boolean {
+  const key = JSON.stringify(part(findings[index]!));
+  return findings.slice(0, index).some((f) => JSON.stringify(part(f)) === key);
 }
 
 /**

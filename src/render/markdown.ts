@@ -1,6 +1,7 @@
 import type { ArchResult, Argument, ClaimCheck, Finding, PatchReview, Review } from "../model.js";
 import {
   ARGUMENTS_SHOWN_PER_CATEGORY,
+  type ArgumentGroup,
   authorOf,
   bareMessageId,
   changedRows,
@@ -17,6 +18,7 @@ import {
   messageIdOf,
   notReviewedReason,
   omittedNote,
+  patchArguments,
   sentence,
   subjectOf,
   unchangedRows,
@@ -68,6 +70,8 @@ function patchSection(entry: PatchReview): string {
   const summary = patchSummary(entry.findings);
   if (summary) blocks.push(summary);
   for (const finding of entry.findings) blocks.push(findingSection(finding));
+  const args = argumentsSection(patchArguments(entry.findings));
+  if (args) blocks.push(args);
   if (entry.claims.length > 0) blocks.push(claimsSection(entry.claims));
   return blocks.join("\n\n");
 }
@@ -137,18 +141,26 @@ function findingSection(finding: Finding): string {
     }
   }
   if (finding.basis) blocks.push(`Basis: ${escapeInline(sentence(finding.basis.detail))}`);
-  const groups = groupArguments(finding.arguments, ARGUMENTS_SHOWN_PER_CATEGORY);
-  if (groups.length > 0) {
-    const sections = groups.map(
-      (g) => `**${g.label}**\n${g.arguments.map((a) => `- ${argumentLine(a)}`).join("\n")}`,
-    );
-    const more = omittedNote(groups, finding.rule);
+  return blocks.join("\n\n");
+}
+
+/**
+ * The patch's known arguments, once: the first two of each category, and the rest in a collapsed section (a
+ * pull request's reader has neither the rule files nor the JSON output).
+ */
+function argumentsSection(args: readonly Argument[]): string | undefined {
+  const shown = groupArguments(args, ARGUMENTS_SHOWN_PER_CATEGORY);
+  if (shown.length === 0) return undefined;
+  const section = (groups: ArgumentGroup[]) =>
+    groups.map((g) => `**${g.label}**\n${g.arguments.map((a) => `- ${argumentLine(a)}`).join("\n")}`);
+  const blocks = ["Known arguments (paraphrased):", ...section(shown)];
+  const shownIds = new Set(shown.flatMap((g) => g.arguments.map((a) => a.id)));
+  const rest = groupArguments(args.filter((a) => !shownIds.has(a.id)));
+  const more = omittedNote(shown, "that fit this patch");
+  if (more && rest.length > 0)
     blocks.push(
-      ["Known arguments (paraphrased):", ...sections, ...(more ? [`_${escapeInline(more)}_`] : [])].join(
-        "\n\n",
-      ),
+      `<details><summary>${escapeInline(more)}</summary>\n\n${section(rest).join("\n\n")}\n\n</details>`,
     );
-  }
   return blocks.join("\n\n");
 }
 

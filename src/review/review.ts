@@ -2,11 +2,12 @@ import { analyzeKconfigFile, type EntryChange, type RecordedBlock } from "../kco
 import type { DefconfigSource } from "../kconfig/defconfigs.js";
 import type { SymbolResolver } from "../kconfig/effective.js";
 import { bundledFacts, factsResolver, firstOf, type KconfigFacts } from "../kconfig/facts.js";
-import type { FileDiff, FileSource, InputItem, Patch, PatchReview, Review } from "../model.js";
+import type { FileDiff, FileSource, Finding, InputItem, Patch, PatchReview, Review } from "../model.js";
 import type { RuleContext } from "../rules/context.js";
 import { evaluateRule } from "../rules/evaluate.js";
 import type { Rule } from "../rules/load.js";
 import { checkClaims } from "./claims.js";
+import { findingKind, patchContext, withRelevantArguments } from "./relevance.js";
 
 export interface ReviewOptions {
   rules: readonly Rule[];
@@ -21,6 +22,11 @@ export interface ReviewOptions {
   facts?: KconfigFacts | null;
   /** With a kernel tree: each architecture's defconfig files, for per-defconfig results. */
   defconfigs?: DefconfigSource;
+  /**
+   * The commit message the claims check reads, given the findings (a pull request: the messages of the commits
+   * that introduce them); default: the patch's message.
+   */
+  messageFor?: (patch: Patch, findings: readonly Finding[]) => string;
 }
 
 function recordedBlocks(rules: readonly Rule[]): RecordedBlock[] {
@@ -49,7 +55,12 @@ export function reviewPatch(patch: Patch, opts: ReviewOptions): PatchReview {
       return changes;
     },
   };
-  const findings = opts.rules.flatMap((rule) => evaluateRule(rule, ctx));
+  const thread = patchContext(patch);
+  const findings = opts.rules.flatMap((rule) =>
+    evaluateRule(rule, ctx).map((f) =>
+      withRelevantArguments(f, findingKind(f, rule.match.kind, rule.match.symbols), thread),
+    ),
+  );
   const wantsClaims = findings.some((f) => opts.rules.find((r) => r.id === f.rule)?.claims);
   const changedArches = [
     ...new Set(findings.flatMap((f) => f.table.filter((r) => r.changed).map((r) => r.arch))),
@@ -62,7 +73,9 @@ export function reviewPatch(patch: Patch, opts: ReviewOptions): PatchReview {
     author: patch.author,
     patch,
     findings,
-    claims: wantsClaims ? checkClaims(patch.message, { changedArches }) : [],
+    claims: wantsClaims
+      ? checkClaims(opts.messageFor?.(patch, findings) ?? patch.message, { changedArches })
+      : [],
   };
 }
 

@@ -45,12 +45,25 @@ export interface Hit {
   severityCap?: Severity;
 }
 
+/** A row's change without its arch: its summary (which may name a condition) or before → after. */
+const changeWords = (r: ArchResult) =>
+  r.summary?.startsWith(`${r.arch}: `) ? r.summary.slice(r.arch.length + 2) : `${r.before} → ${r.after}`;
+
 export function describeChanges(table: readonly ArchResult[]): { changes: string; changedArches: string } {
   const rows = table.filter((r) => r.changed);
   return {
-    changes: rows.map((r) => r.summary ?? `${r.arch}: ${r.before} → ${r.after}`).join("; "),
+    // Arches with the same change, said the same way, are named together: a new choice changes many alike.
+    changes: [...groupBy(rows, changeWords)]
+      .map(([words, group]) => `${listWords(group.map((r) => r.arch))}: ${words}`)
+      .join("; "),
     changedArches: listWords(rows.map((r) => r.arch)),
   };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
 }
 
 export function listWords(words: readonly string[]): string {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Finding, SEVERITIES, type Severity } from "../model.js";
+import { type Argument, type Finding, SEVERITIES, type Severity } from "../model.js";
 import type { Hit, RuleContext } from "./context.js";
 import { cCodeHits } from "./kinds/c-code.js";
 import { configSettingHits } from "./kinds/config-setting.js";
@@ -31,6 +31,18 @@ function cap(sev: Severity, limit?: Severity): Severity {
   return SEVERITIES.indexOf(sev) > SEVERITIES.indexOf(limit) ? limit : sev;
 }
 
+/** A rule's argument as findings carry it: without the digest's cues, its sources reduced to where they are. */
+function toArgument({ cues: _cues, sources, ...a }: Rule["arguments"][number]): Argument {
+  const sourceIds = [
+    ...new Set([a.where, ...(sources ?? []).map((s) => s.where)].filter((w): w is string => !!w)),
+  ];
+  return {
+    ...a,
+    category: a.category as Argument["category"],
+    ...(sourceIds.length > 0 && { sourceIds }),
+  };
+}
+
 export function evaluateRule(rule: Rule, ctx: RuleContext): Finding[] {
   return HITS_BY_KIND[rule.match.kind](rule, ctx).map((hit) => ({
     rule: rule.id,
@@ -46,10 +58,7 @@ export function evaluateRule(rule: Rule, ctx: RuleContext): Finding[] {
     ...(hit.visibility?.length ? { visibility: hit.visibility } : {}),
     basis: hit.basis,
     // The thread digest's cue patterns stay in the rule; a finding carries only the argument itself.
-    arguments: rule.arguments.map(({ cues: _cues, ...a }) => ({
-      ...a,
-      category: a.category as Finding["arguments"][number]["category"],
-    })),
+    arguments: rule.arguments.map(toArgument),
     quote: hit.quote,
     fingerprint: fingerprintOf(rule.id, hit),
   }));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ARGUMENT_CATEGORIES, SEVERITIES } from "../model.js";
+import { ARGUMENT_CATEGORIES, DIRECTIONS, FINDING_KINDS, SEVERITIES } from "../model.js";
 
 // The shape of a rule file (rules/<id>/rule.yaml). Unknown keys are errors, so a typo names its field.
 
@@ -38,6 +38,8 @@ export const cueSetSchema = z
     message: "needs at least one of phrases, regexes or all",
   });
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "YYYY-MM-DD");
+
 const argumentSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case words joined by '-'"),
@@ -45,10 +47,22 @@ const argumentSchema = z
     text: z.string().min(10),
     who: z.string().optional(),
     where: z.string().optional(),
-    date: z
-      .string()
-      .regex(/^\d{4}-\d{2}(-\d{2})?$/, "YYYY-MM-DD")
+    /** When `who` said it. An argument with a date names who made it. */
+    date: isoDate.optional(),
+    /**
+     * Our own explanation (no `who`): the date from which it holds (a merge, a rename), so that an older patch is
+     * not told about what came later. Not printed.
+     */
+    since: isoDate.optional(),
+    /** The changes it answers: towards lazy, strict or passthrough (default: any direction). */
+    direction: z.array(z.enum(DIRECTIONS)).min(1).optional(),
+    /** The architectures it is about (arch/ directory names); shown only when one of them changes. */
+    arches: z
+      .array(z.string().regex(/^[a-z0-9]+$/, "an arch/ directory name"))
+      .min(1)
       .optional(),
+    /** The kinds of finding it fits (default: every finding of the rule). */
+    kinds: z.array(z.enum(FINDING_KINDS)).min(1).optional(),
     /**
      * What the cited messages say, as short phrases of their own text (at most a dozen words each, never quoted
      * material): the citation test checks that each phrase is in the message's own text, and the thread digest's
@@ -58,8 +72,11 @@ const argumentSchema = z
       .array(
         z
           .object({
-            /** The Message-Id (without angle brackets) or the archive address of the message. */
-            where: z.string().min(3),
+            /**
+             * The Message-Id (without angle brackets) or the archive address of the message; default: the
+             * argument's `where` (or, without one, the seed thread's message by `who`).
+             */
+            where: z.string().min(3).optional(),
             excerpt: z
               .string()
               .min(3)
@@ -79,7 +96,25 @@ const argumentSchema = z
      */
     cues: cueSetSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((a, ctx) => {
+    // A date, a place or an excerpt says someone said it: then it must say who.
+    if (!a.who && (a.date || a.where || a.sources?.length))
+      ctx.addIssue({ code: "custom", path: ["who"], message: "required with date, where or sources" });
+    if (a.who && a.since)
+      ctx.addIssue({
+        code: "custom",
+        path: ["since"],
+        message: "only for our own explanation (no who): use date",
+      });
+    if (a.who && !a.date) ctx.addIssue({ code: "custom", path: ["date"], message: "required with who" });
+    if (a.who && !a.sources?.length)
+      ctx.addIssue({
+        code: "custom",
+        path: ["sources"],
+        message: "required with who: a short phrase of the cited message's own text",
+      });
+  });
 
 const alternativeSchema = z
   .object({

@@ -120,7 +120,10 @@ describe("iommu-review CLI", () => {
   test("usage errors exit 2 with one line naming the problem", async () => {
     for (const [args, pattern] of [
       [[], /no input/],
-      [["--format", "yaml", EXAMPLE], /--format must be one of markdown, text, json, sarif \(got 'yaml'\)/],
+      [
+        ["--format", "yaml", EXAMPLE],
+        /--format must be one of markdown, text, json, sarif, b4, terse \(got 'yaml'\)/,
+      ],
       [["--fail-on", "sometimes", EXAMPLE], /--fail-on must be one of/],
       [["--bogus", EXAMPLE], /bogus/],
     ] as const) {

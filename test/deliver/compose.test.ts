@@ -2,7 +2,7 @@ import { describe, expect, test } from "@jest/globals";
 import { composeReply, replyMessageId, replyReferences, replySubject } from "../../src/deliver/compose.js";
 import { parsePolicy } from "../../src/deliver/policy.js";
 import { type ReplyContext, replyRecipients } from "../../src/deliver/recipients.js";
-import { attribution, greeting } from "../../src/deliver/reply-body.js";
+import { attribution, greeting, signature } from "../../src/deliver/reply-body.js";
 
 const BOT = { name: "iommu-review bot", email: "bot@bots.example.org" };
 
@@ -124,9 +124,22 @@ describe("recipients", () => {
 });
 
 describe("reply body pieces", () => {
-  test("greets by first name, falls back to Hello", () => {
-    expect(greeting(parent)).toBe("Hi José,");
+  test("greets by the whole display name, never a guessed given name; falls back to Hello", () => {
+    expect(greeting(parent)).toBe("Hi José Müller,");
+    // A family name first: "Hi Lu," would be wrong.
+    expect(greeting({ ...parent, from: { name: "Lu Baolu", email: "baolu.lu@example.org" } })).toBe(
+      "Hi Lu Baolu,",
+    );
     expect(greeting({ ...parent, from: { name: "", email: "x@example.org" } })).toBe("Hello,");
+    expect(greeting({ ...parent, from: { name: "Roedel, Joerg", email: "j@example.org" } })).toBe("Hello,");
+  });
+
+  test("the signature points at the people in Cc only when the reply has some", () => {
+    const withCc = signature("It reviews.", { to: [parent.from!], cc: [parent.cc[0]!] });
+    const withoutCc = signature("It reviews.", { to: [parent.from!], cc: [] });
+    expect(withCc.replace(/\s+/g, " ")).toContain("please answer the people in Cc.");
+    expect(withoutCc).not.toContain("Cc");
+    expect(withoutCc.startsWith("-- \n")).toBe(true);
   });
 
   test("the attribution line names the date and the sender", () => {

@@ -145,3 +145,20 @@ describe("renderFindingComment", () => {
     expect(out).toContain("**info: DMA strictness set from C code**");
   });
 });
+
+test("arguments once per review, two per category, the rest in a collapsed section, no pointer to rule files", () => {
+  const extra = ARM64_FINDING.arguments
+    .filter((a) => a.category === "security-vs-throughput")
+    .map((a, i) => ({ ...a, id: `${a.id}-again-${i}`, text: `Another point, number ${i}.` }));
+  const finding = { ...ARM64_FINDING, arguments: [...ARM64_FINDING.arguments, ...extra] };
+  const md = renderMarkdown({
+    patches: [{ ...ARM64_ENTRY, findings: [finding, { ...finding, rule: "second-rule", line: 120 }] }],
+  });
+  const open = md.slice(0, md.indexOf("<details>"));
+  const security = open.slice(open.indexOf("**Security vs. throughput**")).split("\n\n")[0]!;
+  expect(security.split("\n").filter((l) => l.startsWith("- "))).toHaveLength(2);
+  expect(md).toMatch(/<details><summary>\d+ more arguments? that fit this patch\.<\/summary>/);
+  expect(md).toContain("Another point, number 0.");
+  expect(md.split(ARM64_FINDING.arguments[0]!.text.slice(0, 25)).length - 1).toBe(1);
+  expect(md).not.toContain("rule.yaml");
+});

@@ -18,6 +18,9 @@ arguments:
     text: The helper exists for two legacy drivers only.
     who: Someone
     date: 2021-06-22
+    sources:
+      - where: 20210622.1234@example.org
+        excerpt: exists for two legacy drivers
 `;
 
 function rulesDir(files: Record<string, string>): string {
@@ -57,6 +60,20 @@ describe("loadRules", () => {
   test("an argument with an unknown category names its index", () => {
     const e = loadError({ bad: GOOD.replace("category: process", "category: politics") });
     expect(e.message).toMatch(/arguments\.0\.category/);
+  });
+  test("a cited argument needs an excerpt of the message, and an excerpt at most a dozen words", () => {
+    const bare = GOOD.replace(/ {4}sources:\n(?: {6,}.*\n)+/, "");
+    expect(loadError({ bad: bare }).message).toMatch(/arguments\.0\.sources: required with who/);
+    const long = GOOD.replace("excerpt: exists for two legacy drivers", `excerpt: ${"word ".repeat(13)}`);
+    expect(loadError({ bad: long }).message).toMatch(
+      /arguments\.0\.sources\.0\.excerpt: at most a dozen words/,
+    );
+  });
+  test("our own explanation carries no date (since instead), and relevance fields are checked", () => {
+    const own = GOOD.replace(/ {4}who: Someone\n/, "");
+    expect(loadError({ bad: own }).message).toMatch(/arguments\.0\.who: required with date/);
+    const direction = GOOD.replace("category: process", "category: process\n    direction: [sideways]");
+    expect(loadError({ bad: direction }).message).toMatch(/arguments\.0\.direction\.0/);
   });
   test("an invalid regular expression is reported", () => {
     const e = loadError({ bad: GOOD.replace('["iommu_set_dma_strict\\\\("]', '["(unclosed"]') });

@@ -79,9 +79,7 @@ describe("--format b4", () => {
       url: "https://lore.kernel.org/r/20260402200500.4242-1-lee.lazyman@example.org",
     });
     expect(results[0].summary).toContain("Per-architecture default of the IOMMU default domain type changes");
-    expect(results[0].details).toContain(
-      "arm64  IOMMU_DEFAULT_DMA_STRICT  IOMMU_DEFAULT_DMA_LAZY  yes",
-    );
+    expect(results[0].details).toContain("arm64  IOMMU_DEFAULT_DMA_STRICT  IOMMU_DEFAULT_DMA_LAZY  yes");
   });
 
   test("only info findings pass", async () => {

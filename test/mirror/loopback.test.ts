@@ -44,7 +44,9 @@ describe("the ARM64 example patch, posted as a signed raw message", () => {
     expect(reply.headers.get("date")).toMatch(/^\w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d \+0000$/);
 
     expect(reply.body).toContain("> +\tdefault IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || ARM64\n");
-    expect(reply.body).toMatch(/^Hi Lee,\n\nOn Thu, 2 Apr 2026 20:05:00 \+0000, Lee Lazyman wrote:\n> /);
+    expect(reply.body).toMatch(
+      /^Hi Lee Lazyman,\n\nOn Thu, 2 Apr 2026 20:05:00 \+0000, Lee Lazyman wrote:\n> /,
+    );
     expect(reply.body).toMatch(/^ {2}arm64 +IOMMU_DEFAULT_DMA_STRICT +IOMMU_DEFAULT_DMA_LAZY +yes$/m);
     expect(reply.body).toContain("[iommu-default-domain-choice]");
     expect(reply.body).toContain("Known arguments");

@@ -241,7 +241,7 @@ test("with reply_when_clean, a patch without findings gets a short reply instead
   await drain(worker("defaults: { reply_when_clean: true }"));
   const [entry] = outbox();
   expect(entry!.payload).toContain(
-    "\n\nHi Ada,\n\niommu-review found no change to an architecture-conditional IOMMU\n",
+    "\n\nHi Ada Example,\n\niommu-review found no change to an architecture-conditional IOMMU\n",
   );
   expect(entry!.payload).not.toContain("wrote:");
 });
@@ -257,18 +257,19 @@ describe("reply_min_severity", () => {
           [
             "From: Ada Example <ada@example.org>",
             "To: iommu@lists.example.org",
-            "Subject: [PATCH] iommu/foo: be strict",
+            "Subject: [PATCH] iommu: lazy on riscv",
             `Message-Id: <${messageId}>`,
             "",
-            "Strict on foo.",
+            "Lazy on riscv, where IOMMU_DMA is off in v6.12: an info finding (no effective change).",
             "---",
-            "diff --git a/drivers/iommu/foo.c b/drivers/iommu/foo.c",
-            "--- a/drivers/iommu/foo.c",
-            "+++ b/drivers/iommu/foo.c",
-            "@@ -10,2 +10,3 @@ static int foo_probe(void)",
-            " {",
-            "+\tiommu_set_dma_strict();",
-            " \treturn 0;",
+            "diff --git a/drivers/iommu/Kconfig b/drivers/iommu/Kconfig",
+            "--- a/drivers/iommu/Kconfig",
+            "+++ b/drivers/iommu/Kconfig",
+            "@@ -97,3 +97,3 @@ choice",
+            " \tdepends on IOMMU_API",
+            "-\tdefault IOMMU_DEFAULT_DMA_LAZY if X86 || S390",
+            "+\tdefault IOMMU_DEFAULT_DMA_LAZY if X86 || S390 || RISCV",
+            " \tdefault IOMMU_DEFAULT_DMA_STRICT",
             "",
           ].join("\n"),
         ),

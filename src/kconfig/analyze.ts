@@ -219,10 +219,8 @@ function analyzeHunks(file: FileDiff, opts: AnalyzeOptions): EntryChange[] {
       if (!own) continue;
       const subject = subjectOf(own);
       const complete = subject.headerSeen && subject.endSeen;
-      // A hunk that applies to the upstream state recorded in a rule is read within it even when it shows the
-      // whole entry: the rest of the file (config IOMMU_DMA) tells where the entry has an effect.
-      {
-        const spliced = spliceRecorded(file.path, h, opts.recorded ?? [], complete);
+      if (!complete) {
+        const spliced = spliceRecorded(file.path, h, opts.recorded ?? []);
         if (spliced) {
           for (const c of analyzeWhole(
             { ...file, hunks: [h] },
@@ -263,22 +261,13 @@ function spliceRecorded(
   path: string,
   h: Hunk,
   recorded: readonly RecordedBlock[],
-  complete: boolean,
 ): (Spliced & { basis: EvaluationBasis }) | undefined {
   for (const r of recorded) {
     if (r.path !== path) continue;
     const s = splice(r.kconfig, h);
     if (!s) continue;
-    const basis: EvaluationBasis = complete
-      ? {
-          source: "patch",
-          detail: `computed from the hunk, which shows the whole entry and applies to the upstream state recorded in the rule (${r.kernel}); the rest of that state (such as config IOMMU_DMA) was taken from the record`,
-        }
-      : {
-          source: "recorded",
-          detail: `the hunk does not show the whole entry; the rest was taken from the upstream state recorded in the rule (${r.kernel}), not from the tree the patch applies to`,
-        };
-    return { ...s, basis };
+    const detail = `the hunk does not show the whole entry; the rest was taken from the upstream state recorded in the rule (${r.kernel}), not from the tree the patch applies to`;
+    return { ...s, basis: { source: "recorded", detail } };
   }
   return undefined;
 }

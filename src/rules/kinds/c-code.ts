@@ -110,11 +110,24 @@ const DECLARATION_RE =
 
 /** One spelling for lines that say the same thing: white space, initial values, #ifdef vs IS_ENABLED. */
 function normalise(text: string, equivalents: Compiled["equivalents"]): string {
+  // Each changed line is compared with many others, by every c-code rule: remember the recent spellings.
+  let cache = normalised.get(equivalents);
+  if (!cache) {
+    cache = new Map();
+    normalised.set(equivalents, cache);
+  }
+  const known = cache.get(text);
+  if (known !== undefined) return known;
   let t = text.trim().replace(/\s+/g, " ");
   for (const e of equivalents) t = t.replace(e.from, e.to);
   t = t.replace(DECLARATION_RE, "$1 =");
-  return t.replace(/\s*([(),;=|&!?:*])\s*/g, "$1");
+  t = t.replace(/\s*([(),;=|&!?:*])\s*/g, "$1");
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(text, t);
+  return t;
 }
+const normalised = new WeakMap<Compiled["equivalents"], Map<string, string>>();
+const NO_EQUIVALENTS: Compiled["equivalents"] = [];
 
 const some = (res: readonly RegExp[], text: string) => res.some((r) => r.test(text));
 
@@ -222,7 +235,7 @@ function realChanges(
   // Two guards are the same test when they read the same, or test the same CONFIG_ symbols that the patch moves
   // from #ifdef to IS_ENABLED() (or back).
   const sameGuard = (a: string, b: string) => {
-    if (normalise(a, []) === normalise(b, [])) return true;
+    if (normalise(a, NO_EQUIVALENTS) === normalise(b, NO_EQUIVALENTS)) return true;
     const symbols = [...configTests(a, false), ...configTests(b, false)];
     return symbols.length > 0 && symbols.every((s) => removedIfdefs.has(s) || addedIfdefs.has(s));
   };

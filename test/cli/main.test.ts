@@ -71,6 +71,16 @@ describe("iommu-review CLI", () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 
+  test("the example's text review fits in 70 lines with the table, the iommu.strict= alternative and the 2.67x check", async () => {
+    const r = await cli([EXAMPLE, "--format", "text", "--color", "never"]);
+    expect(r.stdout.trimEnd().split("\n").length).toBeLessThanOrEqual(70);
+    expect(r.stdout).toMatch(/^ {2}arm64 +IOMMU_DEFAULT_DMA_STRICT +IOMMU_DEFAULT_DMA_LAZY +yes$/m);
+    expect(r.stdout).toContain("iommu.strict=0");
+    expect(r.stdout).toContain("2.67");
+    // Architectures where IOMMU_DMA is n (v6.12) are not in the table: the choice has no effect there.
+    expect(r.stdout).not.toMatch(/^ {2}riscv /m);
+  });
+
   test("--color always colours the text output", async () => {
     const r = await cli([EXAMPLE, "--color", "always"]);
     expect(r.stdout).toMatch(/\x1b\[/);

@@ -115,7 +115,7 @@ function gateEntries(rule: Rule, change: EntryChange) {
   const gate = { before: find(images.pre), after: find(images.post) };
   if (!gate.before && !gate.after) return undefined;
   const note = recorded
-    ? `config ${name} as recorded in the rule (${rule.upstream!.kernel}), whose state of this entry the patch starts from`
+    ? `${name} from the rule's ${rule.upstream!.kernel} record, which the patch starts from`
     : undefined;
   return { ...gate, note };
 }
@@ -133,7 +133,7 @@ function notesSentence(notes: readonly ArchNote[]): string {
 
 function withFacts(basis: EntryChange["basis"], facts: KconfigFacts | undefined): EntryChange["basis"] {
   if (!facts) return basis;
-  const detail = `${basis.detail}; driver and feature symbols resolved per architecture with the Kconfig facts recorded from Linux ${facts.kernel} (rules/kconfig-facts.json)`;
+  const detail = `${basis.detail}; driver symbols per arch from rules/kconfig-facts.json (Linux ${facts.kernel})`;
   return { ...basis, detail };
 }
 

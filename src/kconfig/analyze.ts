@@ -1,6 +1,6 @@
 import type { EvaluationBasis, FileDiff, FileSource, Hunk, HunkLine } from "../model.js";
 import { applyHunks } from "./apply.js";
-import { entryAt, entryKey, type KconfigEntry, parseKconfig, type ViewLine } from "./parse.js";
+import { entryAt, entryKey, type KconfigEntry, parseKconfig, type ViewLine, viewOf } from "./parse.js";
 
 // Finds the Kconfig entries a diff changes and rebuilds each one before and after the change, from the
 // best text available: the whole pre-image (a kernel tree or the forge), else the hunk itself, else a
@@ -35,8 +35,6 @@ export interface AnalyzeOptions {
   files?: FileSource;
   recorded?: readonly RecordedBlock[];
 }
-
-const toView = (text: string): ViewLine[] => text.split("\n").map((t, i) => ({ text: t, line: i + 1 }));
 
 function hunkViews(h: Hunk): { pre: ViewLine[]; post: ViewLine[] } {
   const pre: ViewLine[] = [];
@@ -170,8 +168,8 @@ function analyzeWhole(
   basis: EvaluationBasis,
   lineIn: LineLookup = HUNK_NUMBERING,
 ): EntryChange[] {
-  const pre = parseKconfig(toView(preText));
-  const post = parseKconfig(toView(postText));
+  const pre = parseKconfig(viewOf(preText));
+  const post = parseKconfig(viewOf(postText));
   const postByKey = new Map(post.map((e) => [entryKey(subjectOf(e)), subjectOf(e)]));
   const preByKey = new Map(pre.map((e) => [entryKey(subjectOf(e)), subjectOf(e)]));
   const map = new Map<string, Acc>();

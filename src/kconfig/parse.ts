@@ -177,7 +177,6 @@ export function parseKconfig(input: readonly ViewLine[], opts: ParseOptions = {}
   };
   if (opts.openChoice) {
     current = newEntry("choice", lines[0]?.line ?? 0, false);
-    current.leadUnknown = undefined;
     choice = current;
     entries.push(current);
   }
@@ -269,6 +268,10 @@ export function parseKconfig(input: readonly ViewLine[], opts: ParseOptions = {}
   }
   return entries;
 }
+
+/** A whole file's text as numbered lines, for parseKconfig. */
+export const viewOf = (text: string): ViewLine[] =>
+  text.split("\n").map((t, i) => ({ text: t, line: i + 1 }));
 
 /** The entry whose lines include `line`, if any. */
 export function entryAt(entries: readonly KconfigEntry[], line: number): KconfigEntry | undefined {

@@ -6,7 +6,7 @@ import { archLookup } from "./arches.js";
 import type { SymbolResolver } from "./effective.js";
 import { evaluate } from "./evaluate.js";
 import type { Expr } from "./expr.js";
-import { parseKconfig } from "./parse.js";
+import { parseKconfig, viewOf } from "./parse.js";
 
 // A kernel source tree (--tree DIR): whole pre-images for the Kconfig engine, and per-architecture
 // resolution of driver symbols through their `depends on` and where they are defined.
@@ -77,7 +77,7 @@ function buildIndex(dir: string): TreeIndex {
   const selected = new Set<string>();
   for (const path of kconfigFiles(dir)) {
     const text = readFileSync(join(dir, path), "utf8");
-    const entries = parseKconfig(text.split("\n").map((t, i) => ({ text: t, line: i + 1 })));
+    const entries = parseKconfig(viewOf(text));
     for (const e of entries) {
       for (const s of e.selects) selected.add(s);
       if (e.kind === "choice" || !e.name) continue;

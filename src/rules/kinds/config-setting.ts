@@ -1,6 +1,6 @@
 import { archByDir } from "../../kconfig/arches.js";
 import { archEnv, choiceDecision, printDecision } from "../../kconfig/effective.js";
-import { type KconfigEntry, parseKconfig } from "../../kconfig/parse.js";
+import { type KconfigEntry, parseKconfig, viewOf } from "../../kconfig/parse.js";
 import type { ArchResult, EvaluationBasis, FileDiff, FileSource, HunkLine } from "../../model.js";
 import { describeChanges, type Hit, type RuleContext } from "../context.js";
 import { matchesAny } from "../glob.js";
@@ -29,7 +29,7 @@ function archOfConfigPath(path: string): string | undefined {
 function findChoice(rule: Rule, files?: FileSource): { choice?: KconfigEntry; basis?: EvaluationBasis } {
   const symbols = rule.match.symbols ?? [];
   const pick = (text: string) =>
-    parseKconfig(text.split("\n").map((t, i) => ({ text: t, line: i + 1 }))).find(
+    parseKconfig(viewOf(text)).find(
       (e) => e.kind === "choice" && e.members.some((m) => symbols.includes(m.name ?? "")),
     );
   const path = rule.upstream?.path;

@@ -2,7 +2,7 @@ import type { EntryChange } from "../../kconfig/analyze.js";
 import { isArchSymbol } from "../../kconfig/arches.js";
 import { symbolsOf } from "../../kconfig/expr.js";
 import { defconfigValue, type KconfigFacts, possibleArches } from "../../kconfig/facts.js";
-import { entryKey, type KconfigEntry, parseKconfig } from "../../kconfig/parse.js";
+import { entryKey, type KconfigEntry, parseKconfig, viewOf } from "../../kconfig/parse.js";
 import { perArch } from "../../kconfig/per-arch.js";
 import type { ArchNote } from "../../model.js";
 import { describeChanges, type Hit, listWords, type RuleContext } from "../context.js";
@@ -98,11 +98,17 @@ const defaultsText = (e: KconfigEntry | undefined) =>
 function recordedImage(rule: Rule, change: EntryChange): KconfigEntry[] | undefined {
   const up = rule.upstream;
   if (!up || up.path !== change.path || !change.before) return undefined;
-  const entries = parseKconfig(up.kconfig.split("\n").map((text, i) => ({ text, line: i + 1 })));
+  let entries = recordedEntries.get(rule);
+  if (!entries) {
+    entries = parseKconfig(viewOf(up.kconfig));
+    recordedEntries.set(rule, entries);
+  }
   const key = entryKey(change.before);
   const same = entries.find((e) => !e.choice && key !== undefined && entryKey(e) === key);
   return same && defaultsText(same) === defaultsText(change.before) ? entries : undefined;
 }
+
+const recordedEntries = new WeakMap<Rule, KconfigEntry[]>();
 
 /** The gate entry (config IOMMU_DMA) before and after, from the whole file when known; never guessed. */
 function gateEntries(rule: Rule, change: EntryChange) {
